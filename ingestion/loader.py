@@ -1,0 +1,320 @@
+"""Loading an extract's deliveries into the raw layer, with quarantine and a load log.
+
+Each file is loaded in one transaction: its earlier delivery (if any) is replaced, its valid rows
+land in `raw.<extract>`, its rejected rows in `audit.quarantine`, and `audit.load_log` records the
+counts, which always reconcile: rows read = rows accepted + rows quarantined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+import duckdb
+import pyarrow as pa
+
+from ingestion.contract import Extract
+from ingestion.landing import Delivery, expected_name, find_deliveries
+from ingestion.pii import key_pads, mask_digits
+from ingestion.reading import FileRejected, Malformed, ParsedFile, parse
+from ingestion.validation import enum_parameters, record_sql, validated_rows_sql
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    hash_key: bytes
+    timezone: str = "Asia/Shanghai"
+    run_id: str | None = None
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    file_name: str
+    status: str
+    """loaded, unchanged (same checksum as the current delivery), empty, or rejected."""
+    rows_read: int = 0
+    rows_accepted: int = 0
+    rows_quarantined: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class ExtractLoad:
+    extract: str
+    files: list[FileLoad] = field(default_factory=list)
+    duplicates_quarantined: int = 0
+
+    def total(self, attribute: str) -> int:
+        return sum(getattr(f, attribute) for f in self.files if f.status != "unchanged")
+
+    @property
+    def changed(self) -> bool:
+        return any(f.status != "unchanged" for f in self.files) or self.duplicates_quarantined > 0
+
+
+def load_extract(
+    con: duckdb.DuckDBPyConnection,
+    landing,
+    extract: Extract,
+    settings: LoadSettings,
+    progress: Callable[[str], None] | None = None,
+) -> ExtractLoad:
+    """Load every new or re-delivered file of the extract; unchanged files are skipped by checksum."""
+    result = ExtractLoad(extract.name)
+    current = dict(
+        con.execute(
+            "SELECT file_name, checksum FROM audit.load_log WHERE extract = ? AND is_current", [extract.name]
+        ).fetchall()
+    )
+    deliveries = find_deliveries(landing, extract)
+    pads = key_pads(settings.hash_key)
+    for number, delivery in enumerate(deliveries, start=1):
+        data = delivery.path.read_bytes()
+        checksum = hashlib.sha256(data).hexdigest()
+        if current.get(delivery.file_name) == checksum:
+            result.files.append(FileLoad(delivery.file_name, "unchanged"))
+            continue
+        con.begin()
+        try:
+            _forget_earlier_delivery(con, delivery)
+            file_load = _load_file(con, delivery, data, checksum, settings, pads)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        result.files.append(file_load)
+        if progress and (number % 30 == 0 or number == len(deliveries)):
+            progress(f"{extract.name}: {number}/{len(deliveries)} files")
+    result.duplicates_quarantined = _quarantine_later_deliveries(con, extract)
+    if result.duplicates_quarantined:
+        result.files = _recounted(con, extract, result.files)
+    return result
+
+
+def _forget_earlier_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> None:
+    """A re-delivered file replaces what its earlier delivery brought, rows and quarantine alike."""
+    extract, name = delivery.extract, delivery.file_name
+    con.execute(f"DELETE FROM {extract.raw_table} WHERE _file_name = ?", [name])
+    con.execute("DELETE FROM audit.quarantine WHERE extract = ? AND file_name = ?", [extract.name, name])
+    con.execute("UPDATE audit.load_log SET is_current = false WHERE extract = ? AND file_name = ?", [extract.name, name])
+
+
+def _load_file(con, delivery: Delivery, data: bytes, checksum: str, settings: LoadSettings, pads) -> FileLoad:
+    extract = delivery.extract
+    encoding = None
+    try:
+        if delivery.file_date is None:
+            raise FileRejected(f"file name does not follow {expected_name(extract)}")
+        parsed = parse(data)
+        encoding = parsed.encoding
+        _check_columns(extract, parsed)
+    except FileRejected as rejection:
+        return _reject_file(con, delivery, data, checksum, encoding, rejection, settings)
+    if parsed.rows_read == 0:
+        return _log(con, delivery, checksum, encoding, "empty", settings, reason="no data rows")
+    accepted, quarantined = _load_rows(con, delivery, parsed, settings, pads)
+    quarantined += _quarantine_malformed(con, delivery, parsed.malformed)
+    return _log(con, delivery, checksum, encoding, "loaded", settings, accepted=accepted, quarantined=quarantined)
+
+
+def _check_columns(extract: Extract, parsed: ParsedFile) -> None:
+    if not parsed.columns:
+        return
+    missing = [c.name for c in extract.columns if c.required and c.name not in parsed.columns]
+    if not missing:
+        return
+    reason = f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
+    if len(parsed.columns) == 1 and any(sep in parsed.columns[0] for sep in ";\t|"):
+        reason += " (the header has a single column: is the file comma-separated?)"
+    raise FileRejected(reason, line=1, column=missing[0])
+
+
+def _load_rows(con, delivery: Delivery, parsed: ParsedFile, settings: LoadSettings, pads) -> tuple[int, int]:
+    extract = delivery.extract
+    table = parsed.table
+    for column in extract.columns:
+        if column.name not in table.column_names:
+            table = table.append_column(column.name, pa.nulls(table.num_rows, type=pa.string()))
+    known = {c.name for c in extract.columns}
+    extras = [name for name in parsed.columns if name not in known]
+    ipad, opad = pads
+    con.register("src", table)
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE batch AS {validated_rows_sql(extract, extras)}",
+            {"tz": settings.timezone, "ipad": ipad, "opad": opad, "file_date": delivery.file_date, **enum_parameters(extract)},
+        )
+    finally:
+        con.unregister("src")
+    if extract.key:
+        _reject_repeated_keys_in_file(con, extract)
+    stored = ", ".join(f'"{c.name}" AS {c.raw_name}' for c in extract.stored_columns)
+    accepted = con.execute(
+        f"""
+        INSERT INTO {extract.raw_table} BY NAME
+        SELECT {stored}, ? AS _file_name, ? AS _file_date, _line_number, _extra, now()::TIMESTAMP AS _loaded_at
+        FROM batch WHERE _error_reason IS NULL
+        """,
+        [delivery.file_name, delivery.file_date],
+    ).fetchone()[0]
+    quarantined = con.execute(
+        f"""
+        INSERT INTO audit.quarantine
+        SELECT ?, ?, _line_number, _error_column, _error_reason, {record_sql(extract)}, _month, now()::TIMESTAMP
+        FROM batch WHERE _error_reason IS NOT NULL
+        """,
+        [extract.name, delivery.file_name],
+    ).fetchone()[0]
+    con.execute("DROP TABLE batch")
+    return accepted, quarantined
+
+
+def _reject_repeated_keys_in_file(con, extract: Extract) -> None:
+    keys = ", ".join(f'"{k}"' for k in extract.key)
+    shown = " || ', ' || ".join(f"'{k} ' || \"{k}\"" for k in extract.key)
+    con.execute(
+        f"""
+        UPDATE batch SET
+            _error_column = '{extract.key[0]}',
+            _error_reason = 'duplicate ' || repeated.shown || ' (first at line ' || repeated.first_line || ')'
+        FROM (
+            SELECT _line_number, {shown} AS shown,
+                   min(_line_number) OVER (PARTITION BY {keys}) AS first_line
+            FROM batch WHERE _error_reason IS NULL
+        ) AS repeated
+        WHERE batch._line_number = repeated._line_number AND repeated._line_number > repeated.first_line
+        """
+    )
+
+
+def _quarantine_malformed(con, delivery: Delivery, malformed: list[Malformed]) -> int:
+    if not malformed:
+        return 0
+    rows = pa.table({
+        "line_number": [m.line_number for m in malformed],
+        "reason": [m.reason for m in malformed],
+        "record": [mask_digits(m.text) or None for m in malformed],
+    })
+    con.register("malformed", rows)
+    try:
+        con.execute(
+            "INSERT INTO audit.quarantine SELECT ?, ?, line_number, NULL, reason, to_json(record), ?, now()::TIMESTAMP FROM malformed",
+            [delivery.extract.name, delivery.file_name, delivery.month],
+        )
+    finally:
+        con.unregister("malformed")
+    return len(malformed)
+
+
+def _reject_file(con, delivery: Delivery, data: bytes, checksum, encoding, rejection: FileRejected, settings) -> FileLoad:
+    """A file that cannot be read: each of its data lines is quarantined with the file's reason."""
+    lines = [number for number, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+    data_lines = lines[1:] if lines and lines[0] == 1 else lines
+    where = f"line {rejection.line}" if rejection.line else "file"
+    reason = f"file rejected ({where}): {rejection.reason}"
+    con.execute(
+        """
+        INSERT INTO audit.quarantine
+        SELECT ?, ?, unnest(?::BIGINT[]), ?, ?, NULL, ?, now()::TIMESTAMP
+        """,
+        [delivery.extract.name, delivery.file_name, data_lines, rejection.column, reason, delivery.month],
+    )
+    return _log(con, delivery, checksum, encoding, "rejected", settings, quarantined=len(data_lines), reason=reason)
+
+
+def _log(con, delivery: Delivery, checksum, encoding, status, settings, *, accepted=0, quarantined=0, reason=None) -> FileLoad:
+    file_load = FileLoad(delivery.file_name, status, accepted + quarantined, accepted, quarantined, reason)
+    con.execute(
+        """
+        INSERT INTO audit.load_log
+        SELECT coalesce((SELECT max(load_id) FROM audit.load_log), 0) + 1,
+               ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, true, ?
+        """,
+        [
+            settings.run_id, delivery.extract.name, delivery.file_name, delivery.file_date, checksum, encoding,
+            status, reason, file_load.rows_read, accepted, quarantined, datetime.now(timezone.utc).replace(tzinfo=None),
+        ],
+    )
+    return file_load
+
+
+def _quarantine_later_deliveries(con, extract: Extract) -> int:
+    """An id unique across the centre that appears again in another file: the first delivery stands.
+
+    Runs over the whole table, not just this run's files, so an interrupted load is finished by
+    the next one; only keys seen in more than one file are ranked.
+    """
+    if extract.key_scope != "centre":
+        return 0
+    keys = ", ".join(extract.key)
+    shown = " || ', ' || ".join(f"'{k} ' || {k}" for k in extract.key)
+    record = "json_object(" + ", ".join(f"'{c.raw_name}', {c.raw_name}" for c in extract.stored_columns) + ")"
+    business_date = f"CAST({extract.business_date} AS DATE)" if extract.business_date else "_file_date"
+    ordering = "ORDER BY _file_date, _file_name, _line_number"
+    con.begin()
+    try:
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE later_deliveries AS
+            WITH repeated AS (
+                SELECT {keys} FROM {extract.raw_table} GROUP BY {keys} HAVING count(DISTINCT _file_name) > 1
+            ),
+            ranked AS (
+                SELECT raw.*,
+                       row_number() OVER (PARTITION BY {keys} {ordering}) AS delivery_rank,
+                       first_value(_file_name) OVER (PARTITION BY {keys} {ordering}) AS first_file,
+                       first_value(_line_number) OVER (PARTITION BY {keys} {ordering}) AS first_line
+                FROM {extract.raw_table} AS raw SEMI JOIN repeated USING ({keys})
+            )
+            SELECT * FROM ranked WHERE delivery_rank > 1
+            """
+        )
+        moved = con.execute(
+            f"""
+            INSERT INTO audit.quarantine
+            SELECT '{extract.name}', _file_name, _line_number, '{extract.key[0]}',
+                   'duplicate ' || {shown} || ': first delivered in ' || first_file || ' line ' || first_line,
+                   {record}, date_trunc('month', {business_date}), now()::TIMESTAMP
+            FROM later_deliveries
+            """
+        ).fetchone()[0]
+        con.execute(
+            f"""
+            DELETE FROM {extract.raw_table} AS raw
+            USING later_deliveries AS later
+            WHERE raw._file_name = later._file_name AND raw._line_number = later._line_number
+            """
+        )
+        con.execute(
+            """
+            UPDATE audit.load_log AS log SET
+                rows_accepted = log.rows_accepted - moved.rows,
+                rows_quarantined = log.rows_quarantined + moved.rows
+            FROM (SELECT _file_name, count(*) AS rows FROM later_deliveries GROUP BY _file_name) AS moved
+            WHERE log.extract = ? AND log.is_current AND log.file_name = moved._file_name
+            """,
+            [extract.name],
+        )
+        con.execute("DROP TABLE later_deliveries")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return moved
+
+
+def _recounted(con, extract: Extract, files: list[FileLoad]) -> list[FileLoad]:
+    counts = {
+        name: (accepted, quarantined)
+        for name, accepted, quarantined in con.execute(
+            "SELECT file_name, rows_accepted, rows_quarantined FROM audit.load_log WHERE extract = ? AND is_current",
+            [extract.name],
+        ).fetchall()
+    }
+    return [
+        FileLoad(f.file_name, f.status, f.rows_read, *counts[f.file_name], f.reason) if f.file_name in counts else f
+        for f in files
+    ]
+
