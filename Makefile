@@ -1,0 +1,32 @@
+# The two commands of the README: `make run` and `make test`. Both install what they need first.
+SHELL := /bin/bash
+# Resolved when used, so that a uv installed by `setup` is found.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+export UV_PYTHON_DOWNLOADS := never
+
+LANDING ?= data/landing
+WAREHOUSE ?= data/warehouse.duckdb
+
+.PHONY: setup run test generate ui docs clean
+
+setup:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
+
+generate: setup
+	$(UV) run ccw generate --out $(LANDING)
+
+run: generate
+	$(UV) run ccw run --landing $(LANDING) --warehouse $(WAREHOUSE)
+
+test: setup
+	$(UV) run pytest
+
+ui: setup
+	$(UV) run ccw ui
+
+docs: setup
+	$(UV) run ccw dbt docs generate
+
+clean:
+	rm -rf data dbt_project/target dbt_project/logs

@@ -1,0 +1,25 @@
+with
+
+source as (
+
+    select * from {{ source('telephony', 'states') }}
+
+),
+
+renamed as (
+
+    select
+        cast(agent_id as {{ dbt.type_string() }}) as agent_id,
+        cast(state as {{ dbt.type_string() }}) as state,
+        cast(reason as {{ dbt.type_string() }}) as reason,
+        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
+        cast(ended_at as {{ dbt.type_timestamp() }}) as ended_at,
+        cast(_file_name as {{ dbt.type_string() }}) as source_file_name,
+        cast(_file_date as {{ type_date() }}) as source_file_date,
+        cast(_line_number as {{ dbt.type_bigint() }}) as source_line_number
+
+    from source
+
+)
+
+select * from renamed

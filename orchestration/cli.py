@@ -1,0 +1,130 @@
+"""`ccw`: a thin command line over the pipeline's Dagster definitions."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+from dotenv import load_dotenv
+
+from orchestration.lib.settings import REPO_ROOT, SAMPLE_MARKER, Settings, SettingsError, hash_key_from_env_or_sample, prepare_environment
+
+
+def _months_before(today: date, months: int) -> date:
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _parse_month(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        year, month = value.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError as error:
+        raise click.BadParameter(f"{value!r} is not a month YYYY-MM") from error
+
+
+@click.group()
+def main() -> None:
+    """Call-centre performance warehouse."""
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Landing folder to write.")
+@click.option("--agents", default=60, show_default=True, help="Agents in the centre.")
+@click.option("--teams", default=4, show_default=True, help="Teams they are split into.")
+@click.option("--start", help="First month YYYY-MM (default: three months before this one).")
+@click.option("--months", default=3, show_default=True, help="Calendar months to generate.")
+@click.option("--seed", default=0, show_default=True, help="Random seed: the same seed gives the same files.")
+def generate(out_dir: Path, agents: int, teams: int, start: str | None, months: int, seed: int) -> None:
+    """Write a sample centre's extracts, exactly per the extract contract."""
+    from ingestion.sample import generate_centre
+
+    first_month = _parse_month(start) or _months_before(date.today(), 3)
+    click.echo(f"generating {agents} agents in {teams} teams, {months} months from {first_month:%Y-%m} into {out_dir}")
+    started = time.monotonic()
+    counts = generate_centre(
+        out_dir, agents=agents, teams=teams, start=first_month, months=months, seed=seed, progress=click.echo
+    )
+    (out_dir / SAMPLE_MARKER).write_text("Synthetic extracts written by `ccw generate`.\n")
+    for extract, rows in counts.items():
+        click.echo(f"  {extract:<12} {rows:>12,} rows")
+    click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+@main.command()
+@click.option("--landing", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Landing folder (default: data/landing).")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help="Warehouse file to publish (default: data/warehouse.duckdb).")
+def run(landing: Path | None, warehouse: Path | None) -> None:
+    """Load every extract, build and check the marts, and publish the warehouse."""
+    settings = _configure(landing, warehouse)
+    click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+    from orchestration.reporting import print_run_summary
+
+    started = time.monotonic()
+    dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
+    dbt_log.parent.mkdir(parents=True, exist_ok=True)
+    click.echo(f"running the pipeline through Dagster (home: {settings.dagster_home})")
+    # dbt's own event stream is long: it goes to a file, the terminal gets one line per step.
+    with open(dbt_log, "w") as log, contextlib.redirect_stdout(log):
+        result = defs.resolve_job_def("ccw_pipeline").execute_in_process(
+            instance=DagsterInstance.get(),
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, dbt_log)
+    sys.exit(0 if result.success else 1)
+
+
+@main.command()
+@click.option("--port", default=3000, show_default=True)
+def ui(port: int) -> None:
+    """Open Dagster's UI on 127.0.0.1 with the pipeline, its runs, schedules and sensors."""
+    settings = _configure(None, None, require_key=False)
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (home: {settings.dagster_home})")
+    os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
+def dbt(dbt_args: tuple[str, ...]) -> None:
+    """Run dbt on the working warehouse with the scoring policy (e.g. `ccw dbt docs generate`)."""
+    _configure(None, None, require_key=False)
+    from orchestration.defs.transformation.project import DBT_PROJECT_DIR, policy_vars
+
+    command = ["dbt", *dbt_args, "--vars", policy_vars]
+    sys.exit(subprocess.call(command, cwd=DBT_PROJECT_DIR, env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}))
+
+
+def _configure(landing: Path | None, warehouse: Path | None, *, require_key: bool = True) -> Settings:
+    """Map the command's options onto the environment the definitions read, and check it."""
+    load_dotenv(REPO_ROOT / ".env", override=False)
+    if landing:
+        os.environ["CCW_LANDING_DIR"] = str(landing.resolve())
+    if warehouse:
+        os.environ["CCW_WAREHOUSE"] = str(warehouse.resolve())
+    try:
+        settings = Settings.from_env()
+        if require_key:
+            key, note = hash_key_from_env_or_sample(settings)
+            os.environ["CCW_PII_HASH_KEY"] = key
+            if note:
+                click.echo(note)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from error
+    prepare_environment(settings)
+    return settings
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The one entry point of the pipeline: every asset, check, job and resource."""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.defs.ingestion.assets import LandingResource, ingestion_assets
+from orchestration.defs.publication.assets import published_warehouse
+from orchestration.defs.transformation.assets import ccw_dbt_models
+from orchestration.defs.transformation.project import dbt_project
+from orchestration.lib.console import concise_console
+from orchestration.lib.settings import Settings
+from orchestration.lib.warehouse import WarehouseResource
+
+settings = Settings.from_env()
+
+pipeline_job = dg.define_asset_job(
+    "ccw_pipeline",
+    selection=dg.AssetSelection.all(),
+    description="Load every extract, build and test the models, and publish the warehouse.",
+)
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets, ccw_dbt_models, published_warehouse],
+    jobs=[pipeline_job],
+    loggers={"console": concise_console},
+    resources={
+        "landing": LandingResource(
+            path=str(settings.landing),
+            timezone=settings.timezone,
+            pii_hash_key=dg.EnvVar("CCW_PII_HASH_KEY"),
+        ),
+        "warehouse": WarehouseResource(
+            published_path=str(settings.warehouse),
+            working_path=str(settings.working_warehouse),
+        ),
+        "dbt": DbtCliResource(project_dir=dbt_project),
+    },
+)

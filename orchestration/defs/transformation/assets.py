@@ -1,0 +1,31 @@
+"""The dbt models, tests and docs as Dagster assets and checks."""
+
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from orchestration.defs.transformation.project import dbt_project, policy_vars
+from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
+
+
+class CcwTranslator(DagsterDbtTranslator):
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """Group models by layer: staging, intermediate, marts."""
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "dbt"
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=CcwTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)),
+    pool=WAREHOUSE_POOL,
+)
+def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+    # The committed profile reads the file to build from the environment of the dbt process.
+    os.environ["CCW_DBT_WAREHOUSE"] = warehouse.working_path
+    yield from dbt.cli(["build", "--vars", policy_vars], context=context).stream()

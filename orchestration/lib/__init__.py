@@ -1,0 +1,1 @@
+"""Reusable code of the orchestration package; no Dagster definitions live here."""

@@ -1,0 +1,88 @@
+"""The one place where the environment becomes settings: paths, time zone, secrets."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = REPO_ROOT / "data"
+SAMPLE_MARKER = ".ccw-sample"
+"""Written by `ccw generate` into a landing folder: its data is synthetic."""
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing: Path
+    warehouse: Path
+    timezone: str
+    dagster_home: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        timezone = os.environ.get("CCW_TIMEZONE", "Asia/Shanghai")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise SettingsError(f"CCW_TIMEZONE={timezone!r} is not a known time zone") from error
+        return cls(
+            landing=Path(os.environ.get("CCW_LANDING_DIR", DATA_DIR / "landing")).resolve(),
+            warehouse=Path(os.environ.get("CCW_WAREHOUSE", DATA_DIR / "warehouse.duckdb")).resolve(),
+            timezone=timezone,
+            dagster_home=Path(os.environ.get("DAGSTER_HOME", DATA_DIR / "dagster")).resolve(),
+        )
+
+    @property
+    def working_warehouse(self) -> Path:
+        """Where the pipeline builds; the published file is replaced from it only when checks pass."""
+        return self.warehouse.with_name(f"{self.warehouse.stem}.working{self.warehouse.suffix}")
+
+    @property
+    def sample_key_file(self) -> Path:
+        return self.warehouse.parent / ".ccw-sample-pii-hash-key"
+
+
+def is_sample_landing(landing: Path) -> bool:
+    return (landing / SAMPLE_MARKER).exists()
+
+
+def hash_key_from_env_or_sample(settings: Settings) -> tuple[str, str | None]:
+    """The personal-data hashing key, and a note when a local sample key had to be used.
+
+    Real extracts require CCW_PII_HASH_KEY; synthetic sample extracts may use a key kept beside
+    the warehouse, outside git, so that a first run works with no set-up.
+    """
+    key = os.environ.get("CCW_PII_HASH_KEY", "")
+    if key:
+        return key, None
+    if not is_sample_landing(settings.landing):
+        raise SettingsError(
+            "CCW_PII_HASH_KEY is not set: it is required to hash customer numbers "
+            "(see .env.example); only sample extracts made by `ccw generate` may run without it"
+        )
+    key_file = settings.sample_key_file
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip(), f"sample data: customer numbers hashed with the local key {key_file}"
+
+
+def prepare_environment(settings: Settings) -> Path:
+    """Dagster's home (every pool, like the warehouse writers' one, limited to 1) and dbt's target file."""
+    home = settings.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(home)
+    # dbt's committed profile reads the file it builds from the environment.
+    os.environ["CCW_DBT_WAREHOUSE"] = str(settings.working_warehouse)
+    return home

@@ -1,0 +1,49 @@
+"""The warehouse files: the working copy the pipeline writes, and the published one people read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+WAREHOUSE_POOL = "warehouse"
+"""Every asset that writes the warehouse runs in this pool, limited to one at a time."""
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    published_path: str
+    working_path: str
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write connection to the working copy, started from the published file if there is none."""
+        working = Path(self.working_path)
+        published = Path(self.published_path)
+        working.parent.mkdir(parents=True, exist_ok=True)
+        if not working.exists() and published.exists():
+            shutil.copyfile(published, working)
+        con = duckdb.connect(str(working))
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+
+    def publish(self) -> Path:
+        """Atomically replace the published file with the working copy.
+
+        Readers holding the old file keep reading it; the next connection sees the new one.
+        """
+        working = Path(self.working_path)
+        published = Path(self.published_path)
+        staged = published.with_name(f".{published.name}.{os.getpid()}.publishing")
+        shutil.copyfile(working, staged)
+        with open(staged, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staged, published)
+        return published

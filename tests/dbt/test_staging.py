@@ -1,0 +1,191 @@
+"""The staging layer, built by a real `dbt build` on a DuckDB file loaded with raw rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ingestion.contract import EXTRACTS, EXTRACTS_BY_NAME, Extract
+from ingestion.schema import create_schemas
+
+# What each contract type becomes once staging has cast it with dbt's cross-database types.
+STAGED_TYPES = {
+    "string": "VARCHAR",
+    "enum": "VARCHAR",
+    "integer": "BIGINT",
+    "number": "DECIMAL(28,6)",
+    "timestamp": "TIMESTAMP",
+    "date": "DATE",
+    "month": "DATE",
+    "time": "TIME",
+    "boolean": "BOOLEAN",
+}
+STAGED_LINEAGE = {"source_file_name": "VARCHAR", "source_file_date": "DATE", "source_line_number": "BIGINT"}
+
+# Cautious: tests of later layers that also reference staging (relationships) wait for their layer.
+BUILD_STAGING = ["build", "--select", "staging", "--indirect-selection", "cautious"]
+
+AUGUST_FIRST = dt.date(2026, 8, 1)
+MORNING = dt.datetime(2026, 8, 1, 9, 0, 0)
+
+# One valid raw row per extract, by raw column name.
+RAW_ROWS = {
+    "calls": {
+        "call_id": "c-1", "parent_call_id": None, "direction": "inbound", "queue": "hotline",
+        "customer_number_hash": "9f2c", "agent_id": "a-1", "enqueued_at": MORNING,
+        "answered_at": MORNING + dt.timedelta(seconds=12), "ended_at": MORNING + dt.timedelta(minutes=6),
+        "talk_seconds": 300, "hold_seconds": 20, "wrap_seconds": 40, "outcome": "resolved",
+    },
+    "sessions": {"agent_id": "a-1", "login_at": MORNING - dt.timedelta(minutes=40), "logout_at": None},
+    "states": {
+        "agent_id": "a-1", "state": "busy", "reason": "示忙", "started_at": MORNING,
+        "ended_at": MORNING + dt.timedelta(minutes=3),
+    },
+    "agents": {
+        "agent_id": "a-1", "name": "张伟", "team": "team-a", "tier": "first_line", "role": "agent",
+        "supervisor_id": "s-1", "hire_date": dt.date(2026, 3, 2), "probation_end_date": dt.date(2026, 6, 2),
+        "termination_date": None, "email": "zhang.wei@example.com",
+    },
+    "schedules": {
+        "agent_id": "a-1", "shift_date": AUGUST_FIRST, "shift_start": dt.time(8, 30), "shift_end": dt.time(17, 35),
+    },
+    "leave": {
+        "leave_id": "l-1", "agent_id": "a-1", "leave_type": "sick", "start_date": AUGUST_FIRST,
+        "end_date": AUGUST_FIRST + dt.timedelta(days=1), "approved": True,
+    },
+    "ratings": {
+        "agent_id": "a-1", "month": AUGUST_FIRST, "rater_id": "s-1", "communication": 4.5,
+        "problem_solving": 4.0, "learning": 3.5, "teamwork": 5.0, "responsibility": 4.0, "service_attitude": None,
+    },
+    "evaluations": {
+        "evaluation_id": "e-1", "call_id": "c-1", "agent_id": "a-1", "evaluator_id": "q-1",
+        "evaluated_at": MORNING + dt.timedelta(hours=2), "mode": "recorded", "score": 87.5,
+        "answer_accurate": True, "fatal_error": False,
+    },
+    "complaints": {
+        "complaint_id": "p-1", "received_at": MORNING, "channel": "online", "customer_number_hash": "9f2c",
+        "call_id": "c-1", "subject_agent_id": "a-1", "handler_agent_id": "a-2", "category": "billing",
+        "due_at": None, "first_response_at": MORNING + dt.timedelta(hours=1), "resolved_at": None,
+        "resolution": "open",
+    },
+    "surveys": {
+        "survey_id": "v-1", "call_id": "c-1", "agent_id": "a-1", "responded_at": MORNING + dt.timedelta(minutes=10),
+        "score": 5,
+    },
+}
+
+
+def file_name(extract: Extract) -> str:
+    date_text = AUGUST_FIRST.isoformat() if extract.period == "day" else AUGUST_FIRST.strftime("%Y-%m")
+    return f"{extract.file_prefix}_{date_text}.csv"
+
+
+def insert_raw_row(connection: duckdb.DuckDBPyConnection, extract: Extract, row: dict, line_number: int = 2) -> None:
+    lineage = {
+        "_file_name": file_name(extract),
+        "_file_date": AUGUST_FIRST,
+        "_line_number": line_number,
+        "_extra": json.dumps({"unknown_column": "kept in raw only"}),
+        "_loaded_at": dt.datetime(2026, 8, 2, 1, 0, 0),
+    }
+    values = {**row, **lineage}
+    columns = ", ".join(values)
+    placeholders = ", ".join("?" for _ in values)
+    connection.execute(f"insert into {extract.raw_table} ({columns}) values ({placeholders})", list(values.values()))
+
+
+def staged_value(value):
+    """A value as staging returns it: measures come back as fixed-point decimals."""
+    return Decimal(str(value)) if isinstance(value, float) else value
+
+
+def staging_model(extract: Extract) -> str:
+    return f"staging.stg_{extract.system}__{extract.name}"
+
+
+@pytest.fixture(scope="module")
+def staged_warehouse(tmp_path_factory: pytest.TempPathFactory, run_dbt) -> Path:
+    warehouse = tmp_path_factory.mktemp("staging") / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as connection:
+        create_schemas(connection)
+        for name, row in RAW_ROWS.items():
+            insert_raw_row(connection, EXTRACTS_BY_NAME[name], row)
+    run_dbt(BUILD_STAGING, warehouse)
+    return warehouse
+
+
+def test_every_extract_has_a_sample_row() -> None:
+    assert set(RAW_ROWS) == {extract.name for extract in EXTRACTS}
+
+
+@pytest.mark.parametrize("extract", EXTRACTS, ids=lambda extract: extract.name)
+def test_staging_model_has_the_contract_columns_then_the_lineage_with_their_types(
+    staged_warehouse: Path, extract: Extract
+) -> None:
+    expected = [(c.raw_name, STAGED_TYPES[c.type]) for c in extract.stored_columns] + list(STAGED_LINEAGE.items())
+    schema, table = staging_model(extract).split(".")
+    with duckdb.connect(str(staged_warehouse), read_only=True) as connection:
+        columns = connection.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position",
+            [schema, table],
+        ).fetchall()
+    assert columns == expected
+
+
+@pytest.mark.parametrize("extract", EXTRACTS, ids=lambda extract: extract.name)
+def test_staging_model_returns_the_raw_row_with_its_renamed_lineage(staged_warehouse: Path, extract: Extract) -> None:
+    raw_row = RAW_ROWS[extract.name]
+    expected = [staged_value(raw_row[c.raw_name]) for c in extract.stored_columns]
+    expected += [file_name(extract), AUGUST_FIRST, 2]
+    with duckdb.connect(str(staged_warehouse), read_only=True) as connection:
+        rows = connection.execute(f"select * from {staging_model(extract)}").fetchall()
+    assert rows == [tuple(expected)]
+
+
+def test_staging_models_are_views_in_the_staging_schema(staged_warehouse: Path) -> None:
+    with duckdb.connect(str(staged_warehouse), read_only=True) as connection:
+        views = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'staging' and table_type = 'VIEW'"
+        ).fetchall()
+    assert sorted(name for (name,) in views) == sorted(staging_model(e).split(".")[1] for e in EXTRACTS)
+
+
+def test_staging_tests_catch_rows_that_break_keys_ranges_and_orderings(
+    raw_warehouse: Path, run_dbt, dbt_results
+) -> None:
+    broken_rows = {
+        "calls": [RAW_ROWS["calls"], {**RAW_ROWS["calls"], "ended_at": MORNING - dt.timedelta(minutes=1)}],
+        "schedules": [RAW_ROWS["schedules"], RAW_ROWS["schedules"]],
+        "surveys": [{**RAW_ROWS["surveys"], "score": 7}],
+        "states": [{**RAW_ROWS["states"], "state": "lunch"}],
+    }
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        for name, rows in broken_rows.items():
+            for line_number, row in enumerate(rows, start=2):
+                insert_raw_row(connection, EXTRACTS_BY_NAME[name], row, line_number)
+
+    finished = run_dbt(BUILD_STAGING, raw_warehouse, check=False)
+
+    assert finished.returncode == 1
+    failed = {node for node, status in dbt_results(raw_warehouse).items() if status == "fail"}
+    assert failed == {
+        "unique_stg_telephony__calls_call_id",
+        "expression_is_true_stg_telephony__calls_ended_at_enqueued_at",
+        "unique_combination_of_columns_stg_hr__schedules_agent_id__shift_date",
+        "accepted_range_stg_qa__surveys_score__5__1",
+        "accepted_values_stg_telephony__states_state__available__on_call__wrap__busy__break__meeting__training",
+    }
+
+
+def test_docs_generate_succeeds_on_the_staged_warehouse(staged_warehouse: Path, run_dbt) -> None:
+    finished = run_dbt(["docs", "generate"], staged_warehouse)
+
+    catalog = json.loads((staged_warehouse.parent / "dbt_target" / "catalog.json").read_text())
+    assert finished.returncode == 0
+    assert {f"model.ccw.stg_{e.system}__{e.name}" for e in EXTRACTS} <= set(catalog["nodes"])
