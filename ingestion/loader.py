@@ -8,6 +8,7 @@ counts, which always reconcile: rows read = rows accepted + rows quarantined.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
@@ -20,6 +21,9 @@ from ingestion.landing import Delivery, expected_name, find_deliveries
 from ingestion.pii import key_pads, mask_digits
 from ingestion.reading import FileRejected, Malformed, ParsedFile, parse
 from ingestion.validation import enum_parameters, record_sql, validated_rows_sql
+
+# How a later delivery's quarantine reason cites the first delivery of its id.
+_FIRST_DELIVERED_IN = ": first delivered in "
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ def load_extract(
             "SELECT file_name, checksum FROM audit.load_log WHERE extract = ? AND is_current", [extract.name]
         ).fetchall()
     )
+    loaded_before = set(current)
     deliveries = find_deliveries(landing, extract)
     pads = key_pads(settings.hash_key)
     for number, delivery in enumerate(deliveries, start=1):
@@ -76,6 +81,11 @@ def load_extract(
         if current.get(delivery.file_name) == checksum:
             result.files.append(FileLoad(delivery.file_name, "unchanged"))
             continue
+        if delivery.file_name in loaded_before:
+            # Its replacement may no longer hold an id whose later deliveries were quarantined as
+            # duplicates: those files come later in delivery order and are read again.
+            for name in _files_repeating_ids_of(con, delivery):
+                current.pop(name, None)
         con.begin()
         try:
             _forget_earlier_delivery(con, delivery)
@@ -91,6 +101,20 @@ def load_extract(
     if result.duplicates_quarantined:
         result.files = _recounted(con, extract, result.files)
     return result
+
+
+def _files_repeating_ids_of(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> list[str]:
+    """Files holding rows quarantined as later deliveries of an id this file delivered first."""
+    if delivery.extract.key_scope != "centre":
+        return []
+    cited = f"{_FIRST_DELIVERED_IN}{delivery.file_name} line "
+    return [
+        name
+        for (name,) in con.execute(
+            "SELECT DISTINCT file_name FROM audit.quarantine WHERE extract = ? AND contains(reason, ?)",
+            [delivery.extract.name, cited],
+        ).fetchall()
+    ]
 
 
 def _forget_earlier_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery) -> None:
@@ -140,12 +164,13 @@ def _load_rows(con, delivery: Delivery, parsed: ParsedFile, settings: LoadSettin
     known = {c.name for c in extract.columns}
     extras = [name for name in parsed.columns if name not in known]
     ipad, opad = pads
+    sql = validated_rows_sql(extract, extras)
+    parameters = {"tz": settings.timezone, "ipad": ipad, "opad": opad, "file_date": delivery.file_date, **enum_parameters(extract)}
+    # DuckDB refuses a named parameter the statement does not use (no timestamp: no $tz, no hash: no pads).
+    used = set(re.findall(r"\$(\w+)", sql))
     con.register("src", table)
     try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE batch AS {validated_rows_sql(extract, extras)}",
-            {"tz": settings.timezone, "ipad": ipad, "opad": opad, "file_date": delivery.file_date, **enum_parameters(extract)},
-        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {sql}", {k: v for k, v in parameters.items() if k in used})
     finally:
         con.unregister("src")
     if extract.key:
@@ -211,9 +236,9 @@ def _quarantine_malformed(con, delivery: Delivery, malformed: list[Malformed]) -
 def _reject_file(con, delivery: Delivery, data: bytes, checksum, encoding, rejection: FileRejected, settings) -> FileLoad:
     """A file that cannot be read: each of its data lines is quarantined with the file's reason."""
     lines = [number for number, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
-    data_lines = lines[1:] if lines and lines[0] == 1 else lines
+    data_lines = lines[1:]  # the first line with content is the header
     where = f"line {rejection.line}" if rejection.line else "file"
-    reason = f"file rejected ({where}): {rejection.reason}"
+    reason = f"file {delivery.file_name} rejected ({where}): {rejection.reason}"
     con.execute(
         """
         INSERT INTO audit.quarantine
@@ -275,7 +300,7 @@ def _quarantine_later_deliveries(con, extract: Extract) -> int:
             f"""
             INSERT INTO audit.quarantine
             SELECT '{extract.name}', _file_name, _line_number, '{extract.key[0]}',
-                   'duplicate ' || {shown} || ': first delivered in ' || first_file || ' line ' || first_line,
+                   'duplicate ' || {shown} || '{_FIRST_DELIVERED_IN}' || first_file || ' line ' || first_line,
                    {record}, date_trunc('month', {business_date}), now()::TIMESTAMP
             FROM later_deliveries
             """

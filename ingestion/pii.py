@@ -12,8 +12,10 @@ import re
 
 _BLOCK_SIZE = 64  # SHA-256 block size in bytes
 _PHONE_SEPARATORS = r"[\s\-().]"
-# Runs of 7+ digits in free text may be phone or ID numbers: masked wherever raw text is kept.
-_DIGIT_RUN = re.compile(r"\d{7,}[\dXx]?")
+# Runs of 7+ digits in free text may be phone or ID numbers, even split by the separators phone
+# numbers are written with: masked wherever raw text is kept. Dates and times stay readable.
+_DATE_TIME = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_DIGIT_RUN = re.compile(rf"(?P<date_time>{_DATE_TIME})|\+?\d(?:{_PHONE_SEPARATORS}*\d){{6,}}[Xx]?")
 
 
 class MissingHashKey(RuntimeError):
@@ -43,4 +45,4 @@ def hash_number(key: bytes, number: str) -> str:
 
 
 def mask_digits(text: str) -> str:
-    return _DIGIT_RUN.sub(lambda m: "#" * len(m.group()), text)
+    return _DIGIT_RUN.sub(lambda m: m.group() if m["date_time"] else "#" * len(m.group()), text)

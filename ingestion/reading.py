@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,8 +61,10 @@ def decode(data: bytes) -> tuple[str, bytes]:
     except UnicodeDecodeError as utf8_error:
         try:
             return "gb18030", data.decode("gb18030").encode("utf-8")
-        except UnicodeDecodeError:
-            raise _undecodable(data, utf8_error, "UTF-8 or GB18030") from utf8_error
+        except UnicodeDecodeError as gb18030_error:
+            # The encoding that reads further is the file's own: where it stops is the corrupt byte.
+            error = max(utf8_error, gb18030_error, key=lambda e: e.start)
+            raise _undecodable(data, error, "UTF-8 or GB18030") from error
 
 
 def _undecodable(data: bytes, error: UnicodeDecodeError, tried: str) -> FileRejected:
@@ -78,6 +81,8 @@ def parse(data: bytes) -> ParsedFile:
     header_line = text if header_end < 0 else text[:header_end]
     columns = [name.strip().lower() for name in next(csv.reader([header_line.decode().rstrip("\r")]), [])]
     if not any(columns):
+        if text.strip():
+            raise FileRejected("line 1 is blank but data follows: the header must be the first line", line=1)
         return ParsedFile(encoding, [], _empty_table([]), [])
     _check_header(columns)
     body = b"" if header_end < 0 else text[header_end + 1:]
@@ -146,39 +151,69 @@ def _parse_fast(body: bytes, columns: list[str], record_lines: np.ndarray) -> tu
 
 
 def _parse_slowly(body: bytes, columns: list[str]) -> tuple[pa.Table, list[Malformed]]:
-    """Quoted values span lines (or a quote is unbalanced): the csv module tracks lines exactly."""
-    text = body.decode()
-    physical_lines = text.splitlines()
-    unbalanced = text.count('"') % 2 == 1
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """Quoted values span lines (or a quote is broken): the csv module tracks lines exactly.
+
+    A quote opened and never properly closed swallows the lines after it. So a record spanning lines
+    with broken quoting or the wrong number of fields has only its first line quarantined, and
+    reading resumes on the next line: the rows it swallowed are read on their own.
+    """
+    physical_lines = io.StringIO(body.decode(), newline="").readlines()  # split where the csv module splits
     values: list[list[str]] = [[] for _ in columns]
     lines: list[int] = []
     malformed: list[Malformed] = []
-    consumed = 0  # body lines read before the current record; the header is line 1 of the file
-    try:
-        for record in reader:
-            start, consumed = consumed + 2, reader.line_num
-            if not record:
-                continue
-            last = consumed + 1
-            if unbalanced and last > start and consumed >= len(physical_lines):
-                # The quote opened here never closes: it swallowed every line after it.
-                malformed.extend(
-                    Malformed(line, f"unbalanced quote opened on line {start} runs to the end of the file", "")
-                    for line in range(start, last + 1)
-                    if physical_lines[line - 2].strip()
-                )
-                continue
-            if len(record) != len(columns):
-                malformed.append(Malformed(start, f"expected {len(columns)} fields, found {len(record)}", ",".join(record)))
-                continue
-            for column_values, value in zip(values, record):
-                column_values.append(value)
-            lines.append(start)
-    except csv.Error as error:
-        malformed.append(Malformed(consumed + 2, f"unreadable CSV from this line on: {error}", ""))
+    resume_at: int | None = 0
+    while resume_at is not None:
+        resume_at = _read_records(physical_lines, resume_at, columns, values, lines, malformed)
     arrays = [pa.array(v, type=pa.string()) for v in values] + [pa.array(lines, type=pa.int64())]
     return pa.Table.from_arrays(arrays, names=[*columns, LINE_COLUMN]), malformed
+
+
+def _read_records(
+    physical_lines: list[str],
+    first: int,
+    columns: list[str],
+    values: list[list[str]],
+    lines: list[int],
+    malformed: list[Malformed],
+) -> int | None:
+    """Read records from body line `first` (0-based) on; return the body line to resume at after a broken record."""
+    reader = csv.reader(itertools.islice(physical_lines, first, None), strict=True)
+    consumed = 0
+    while True:
+        start = first + consumed + 2  # the record's first line in the file; the header is line 1
+        text = physical_lines[start - 2].rstrip("\r\n") if start - 2 < len(physical_lines) else ""
+        try:
+            record = next(reader)
+        except StopIteration:
+            return None
+        except csv.Error as error:
+            # Within one line a misplaced quote is read leniently, as the fast path reads it.
+            record = _lenient_record(text) if reader.line_num == consumed + 1 else None
+            if record is None:
+                malformed.append(Malformed(start, f"a quote opened on this line is not closed properly ({error})", text))
+                return start - 1
+        spanned, consumed = reader.line_num - consumed, reader.line_num
+        if not record:
+            continue
+        if len(record) != len(columns):
+            reason = f"expected {len(columns)} fields, found {len(record)}"
+            if spanned > 1:
+                last = start + spanned - 1
+                reason += f" in a record running to line {last}: a quote opened on this line is not closed properly"
+                malformed.append(Malformed(start, reason, text))
+                return start - 1
+            malformed.append(Malformed(start, reason, text))
+            continue
+        for column_values, value in zip(values, record):
+            column_values.append(value)
+        lines.append(start)
+
+
+def _lenient_record(text: str) -> list[str] | None:
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:
+        return None
 
 
 def _field_count_reason(expected: int, text: str) -> str:

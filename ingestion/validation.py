@@ -12,7 +12,8 @@ from ingestion.contract import FALSE_WORDS, TRUE_WORDS, Column, Extract
 from ingestion.pii import hash_sql
 from ingestion.reading import LINE_COLUMN
 
-_OFFSET = r"(Z|z|[+-]\d{2}(:?\d{2})?)$"
+# An offset only after a time of day: a bare date ends in "-DD", which is no offset.
+_OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
 _LOCAL_TIMESTAMP_FORMATS = (
     "['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M']"
 )
@@ -121,7 +122,7 @@ def validated_rows_sql(extract: Extract, extra_columns: list[str]) -> str:
     typed = ",\n            ".join(f'{typed_sql(c)} AS "{c.name}"' for c in extract.columns)
     personal_texts = [_text(c) for c in extract.columns if c.personal]
     carried = f"texts.* EXCLUDE ({', '.join(personal_texts)})" if personal_texts else "texts.*"
-    extra = "json_object(" + ", ".join(f"'{n}', src.\"{n}\"" for n in extra_columns) + ")" if extra_columns else "NULL"
+    extra = "json_object(" + ", ".join(f"{_literal(n)}, src.{_identifier(n)}" for n in extra_columns) + ")" if extra_columns else "NULL"
     checks = rule_checks(extract)
     error_column = "CASE " + " ".join(f"WHEN {cond} THEN '{col}'" for col, cond, _ in checks) + " END"
     error_reason = "CASE " + " ".join(f"WHEN {cond} THEN {reason}" for _, cond, reason in checks) + " END"
@@ -147,6 +148,15 @@ def validated_rows_sql(extract: Extract, extra_columns: list[str]) -> str:
         date_trunc('month', coalesce({business_date}, CAST($file_date AS DATE))) AS _month
     FROM typed
     """
+
+
+def _literal(text: str) -> str:
+    """An extra column's header name as a SQL string: it is data from the file, quotes and all."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def record_sql(extract: Extract) -> str:

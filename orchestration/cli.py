@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 import click
 from dotenv import load_dotenv
 
+from ingestion.contract import EXTRACTS
 from orchestration.lib.settings import REPO_ROOT, SAMPLE_MARKER, Settings, SettingsError, hash_key_from_env_or_sample, prepare_environment
 
 
@@ -48,6 +50,7 @@ def generate(out_dir: Path, agents: int, teams: int, start: str | None, months: 
     from ingestion.sample import generate_centre
 
     first_month = _parse_month(start) or _months_before(date.today(), 3)
+    _clear_earlier_sample(out_dir)
     click.echo(f"generating {agents} agents in {teams} teams, {months} months from {first_month:%Y-%m} into {out_dir}")
     started = time.monotonic()
     counts = generate_centre(
@@ -57,6 +60,16 @@ def generate(out_dir: Path, agents: int, teams: int, start: str | None, months: 
     for extract, rows in counts.items():
         click.echo(f"  {extract:<12} {rows:>12,} rows")
     click.echo(f"done in {time.monotonic() - started:.1f} s")
+
+
+def _clear_earlier_sample(out_dir: Path) -> None:
+    """Regenerating replaces an earlier sample; a folder holding anything else is never touched."""
+    if not out_dir.exists() or not any(out_dir.iterdir()):
+        return
+    if not (out_dir / SAMPLE_MARKER).exists():
+        raise click.ClickException(f"{out_dir} is not empty and was not written by `ccw generate`: choose another folder")
+    for system in sorted({extract.system for extract in EXTRACTS}):
+        shutil.rmtree(out_dir / system, ignore_errors=True)
 
 
 @main.command()
