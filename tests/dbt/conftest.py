@@ -34,7 +34,13 @@ RunDbt = Callable[..., subprocess.CompletedProcess]
 def read_dbt_results(warehouse: Path) -> dict[str, str]:
     """The status of every node of the last dbt run on `warehouse`, by node name (e.g. `fail`, `pass`)."""
     run_results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())
-    return {result["unique_id"].split(".")[2]: result["status"] for result in run_results["results"]}
+    return {_node_name(result["unique_id"]): result["status"] for result in run_results["results"]}
+
+
+def _node_name(unique_id: str) -> str:
+    """`model.ccw.<name>`, `test.ccw.<name>.<hash>`, `unit_test.ccw.<model>.<name>`: the node's own name."""
+    parts = unique_id.split(".")
+    return parts[2] if parts[0] == "test" else parts[-1]
 
 
 def run_dbt_command(
