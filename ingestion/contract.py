@@ -56,6 +56,8 @@ class Extract:
     ordered: tuple[Ordered, ...] = ()
     required_for_month: bool = False
     """A month without any file of this extract cannot be published."""
+    snapshot: bool = False
+    """Each file restates the whole extract (a roster): delivered when it changes, not every day."""
     system: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +160,7 @@ AGENTS = Extract(
     key_scope="file",
     business_date=None,
     required_for_month=True,
+    snapshot=True,
     columns=(
         _text("agent_id", required=True),
         _text("name", required=True),

@@ -44,6 +44,17 @@ AUDIT_TABLES = {
         is_current BOOLEAN NOT NULL,
         loaded_at TIMESTAMP NOT NULL
     """,
+    "dq_results": """
+        run_id VARCHAR,
+        check_name VARCHAR NOT NULL,
+        asset VARCHAR NOT NULL,
+        month DATE,
+        severity VARCHAR NOT NULL,
+        passed BOOLEAN NOT NULL,
+        observed_value VARCHAR,
+        details VARCHAR,
+        checked_at TIMESTAMP NOT NULL
+    """,
     "quarantine": """
         extract VARCHAR NOT NULL,
         file_name VARCHAR NOT NULL,

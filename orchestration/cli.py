@@ -18,6 +18,10 @@ from ingestion.contract import EXTRACTS
 from orchestration.lib.settings import REPO_ROOT, SAMPLE_MARKER, Settings, SettingsError, hash_key_from_env_or_sample, prepare_environment
 
 
+BLOCKED = 2
+"""Exit code of a run that a blocking data-quality check kept from publishing."""
+
+
 def _months_before(today: date, months: int) -> date:
     index = today.year * 12 + today.month - 1 - months
     return date(index // 12, index % 12 + 1, 1)
@@ -76,13 +80,23 @@ def _clear_earlier_sample(out_dir: Path) -> None:
 @click.option("--landing", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Landing folder (default: data/landing).")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help="Warehouse file to publish (default: data/warehouse.duckdb).")
 def run(landing: Path | None, warehouse: Path | None) -> None:
-    """Load every extract, build and check the marts, and publish the warehouse."""
+    """Load every extract, build and check the marts, and publish the warehouse.
+
+    Exits 0 when published, 2 when a blocking data-quality check stopped publication, 1 on any
+    other failure.
+    """
     settings = _configure(landing, warehouse)
     click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
     from dagster import DagsterInstance
 
-    from orchestration.definitions import defs
-    from orchestration.reporting import print_run_summary
+    from orchestration.lib.policy import PolicyError
+    from orchestration.reporting import RunReport, print_run_summary
+
+    try:
+        from orchestration.definitions import defs
+    except PolicyError as error:
+        click.echo(f"PUBLICATION BLOCKED: the scoring policy is invalid, nothing was run\n{error}", err=True)
+        sys.exit(BLOCKED)
 
     started = time.monotonic()
     dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
@@ -95,8 +109,9 @@ def run(landing: Path | None, warehouse: Path | None) -> None:
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-    print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, dbt_log)
-    sys.exit(0 if result.success else 1)
+    report = RunReport.read(settings.working_warehouse, result.run_id)
+    print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, report, dbt_log)
+    sys.exit(BLOCKED if report.blocked_by else 0 if result.success else 1)
 
 
 @main.command()

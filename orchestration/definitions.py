@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from orchestration.defs.ingestion.assets import LandingResource, ingestion_assets
 from orchestration.defs.publication.assets import published_warehouse
+from orchestration.defs.quality.checks import marts_gate, raw_layer_gate
 from orchestration.defs.transformation.assets import ccw_dbt_models
 from orchestration.defs.transformation.project import dbt_project
 from orchestration.lib.console import concise_console
@@ -23,6 +24,7 @@ pipeline_job = dg.define_asset_job(
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, ccw_dbt_models, published_warehouse],
+    asset_checks=[raw_layer_gate, marts_gate],
     jobs=[pipeline_job],
     loggers={"console": concise_console},
     resources={
@@ -34,6 +36,7 @@ defs = dg.Definitions(
         "warehouse": WarehouseResource(
             published_path=str(settings.warehouse),
             working_path=str(settings.working_warehouse),
+            quality_dir=str(settings.quality_dir),
         ),
         "dbt": DbtCliResource(project_dir=dbt_project),
     },

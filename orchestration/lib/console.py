@@ -17,7 +17,17 @@ class _ConciseFormatter(logging.Formatter):
         if len(message) > _MAX_LENGTH:
             message = message[: _MAX_LENGTH - 1] + "…"
         step = meta.get("step_key") or "run"
-        return f"{self.formatTime(record, '%H:%M:%S')} {step}: {message}"
+        line = f"{self.formatTime(record, '%H:%M:%S')} {step}: {message}"
+        error = _error_of(meta.get("dagster_event"))
+        return f"{line}\n    {error}" if error else line
+
+
+def _error_of(event) -> str | None:
+    """The cause of a failed step, in one line: without it the terminal would only say 'failed'."""
+    error = getattr(getattr(event, "event_specific_data", None), "error", None)
+    while error is not None and getattr(error, "cause", None) is not None:
+        error = error.cause
+    return f"{error.cls_name}: {error.message.strip()}"[:_MAX_LENGTH * 4] if error is not None else None
 
 
 @dg.logger(

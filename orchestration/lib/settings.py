@@ -45,6 +45,11 @@ class Settings:
         return self.warehouse.with_name(f"{self.warehouse.stem}.working{self.warehouse.suffix}")
 
     @property
+    def quality_dir(self) -> Path:
+        """Great Expectations results and Data Docs (`docs/index.html`) of the latest run."""
+        return self.warehouse.parent / "data_quality"
+
+    @property
     def sample_key_file(self) -> Path:
         return self.warehouse.parent / ".ccw-sample-pii-hash-key"
 

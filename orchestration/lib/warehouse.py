@@ -18,6 +18,8 @@ WAREHOUSE_POOL = "warehouse"
 class WarehouseResource(dg.ConfigurableResource):
     published_path: str
     working_path: str
+    quality_dir: str
+    """Great Expectations validation results and Data Docs of the latest run."""
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -1,9 +1,9 @@
-"""Publication: the served warehouse is replaced only after everything upstream succeeded."""
-
+"""Publication: the served warehouse is replaced only after every blocking check passed."""
 
 import dagster as dg
 
 from orchestration.defs.transformation.assets import ccw_dbt_models
+from orchestration.lib.quality import failed_blocking_checks
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -16,6 +16,12 @@ from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
     description="The warehouse that dashboards and HR read, replaced atomically from the working copy.",
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    # Dagster already skips this step after a failed blocking check; the gate is re-read here so
+    # that no path can publish numbers a check rejected.
+    with warehouse.connect() as con:
+        blocked_by = failed_blocking_checks(con, context.run_id)
+    if blocked_by:
+        raise dg.Failure(f"publication blocked by {len(blocked_by)} failed check(s): " + ", ".join(c for c, *_ in blocked_by[:10]))
     path = warehouse.publish()
     context.log.info(f"published {path}")
     return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})

@@ -1,6 +1,5 @@
 """The dbt models, tests and docs as Dagster assets and checks."""
 
-
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -9,6 +8,8 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from orchestration.defs.transformation.project import dbt_project, policy_vars
+from orchestration.defs.transformation.test_results import dbt_test_outcomes
+from orchestration.lib.quality import record
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -28,4 +29,14 @@ class CcwTranslator(DagsterDbtTranslator):
 def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # The committed profile reads the file to build from the environment of the dbt process.
     os.environ["CCW_DBT_WAREHOUSE"] = warehouse.working_path
-    yield from dbt.cli(["build", "--vars", policy_vars], context=context).stream()
+    invocation = dbt.cli(["build", "--vars", policy_vars], context=context, raise_on_error=False)
+    yield from invocation.stream()
+    outcomes = dbt_test_outcomes(invocation.get_artifact("run_results.json"), invocation.manifest)
+    with warehouse.connect() as con:
+        record(con, context.run_id, outcomes)
+    if not invocation.is_successful():
+        failed = [o.describe() for o in outcomes if o.blocks]
+        raise dg.Failure(
+            f"dbt build failed: {len(failed)} blocking test(s) failed" if failed else "dbt build failed",
+            metadata={"failed_tests": dg.MetadataValue.md("\n".join(f"- {line}" for line in failed[:50]) or "see dbt output")},
+        )

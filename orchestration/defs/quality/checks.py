@@ -1,0 +1,173 @@
+"""The publication gate as Dagster asset checks: blocking ones stop everything downstream.
+
+Two steps judge the working warehouse: one after loading (the raw and audit layers: rules of the
+gate and a Great Expectations suite per extract), one after dbt (a suite per mart and the weekly
+QA coverage). dbt's own tests are checks of the dbt assets. Every outcome is also recorded in
+`audit.dq_results`, which is what `ccw run` and the data-quality dashboard read.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+import dagster as dg
+import duckdb
+
+from ingestion.contract import EXTRACTS
+from orchestration.defs.quality.raw_layer_rules import raw_layer_outcomes
+from orchestration.defs.transformation.project import policy
+from pathlib import Path
+
+from orchestration.lib.expectations import ExpectationFailure, build_data_docs, validate_table
+from orchestration.lib.quality import CheckOutcome, record
+from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
+
+MARTS = (
+    "fct_calls",
+    "dim_agent",
+    "fct_agent_daily",
+    "fct_team_daily_attendance",
+    "fct_queue_daily",
+    "fct_agent_monthly",
+    "fct_agent_scorecard",
+    "fct_qa_coverage_weekly",
+)
+EXPECTATIONS = "expectations"
+SAMPLE_ROWS = 200_000
+"""Larger tables are validated on a repeatable sample: GX holds a table in memory, and keys, ranges
+and references over the whole table are already proven by the loader and by dbt's SQL tests."""
+
+# (check, severity) of each raw table; every raw table also gets its expectation suite.
+RAW_CHECKS: dict[str, list[tuple[str, str]]] = {
+    extract.name: [("rows_reconcile", "blocking"), ("quarantine_within_limit", "blocking")]
+    + ([("daily_files_complete", "warning")] if extract.period == "day" and not extract.snapshot else [])
+    + ([("required_extract_present", "blocking")] if extract.required_for_month else [])
+    + ([("agents_on_roster", "warning")] if extract.name in ("calls", "sessions") else [])
+    + ([("references_known_calls", "warning")] if extract.name in ("evaluations", "surveys") else [])
+    + ([("next_month_schedules_published", "warning")] if extract.name == "schedules" else [])
+    + [(EXPECTATIONS, "blocking")]
+    for extract in EXTRACTS
+}
+MART_CHECKS: dict[str, list[tuple[str, str]]] = {
+    mart: [(EXPECTATIONS, "blocking")] + ([("qa_weekly_coverage", "warning")] if mart == "fct_qa_coverage_weekly" else [])
+    for mart in MARTS
+}
+
+
+def _specs(schema: str, checks: dict[str, list[tuple[str, str]]]) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(name, asset=dg.AssetKey([schema, table]), blocking=severity == "blocking")
+        for table, table_checks in checks.items()
+        for name, severity in table_checks
+    ]
+
+
+RAW_SPECS = _specs("raw", RAW_CHECKS)
+MART_SPECS = _specs("marts", MART_CHECKS)
+
+
+@dg.multi_asset_check(specs=RAW_SPECS, pool=WAREHOUSE_POOL, description="The gate's rules on what was loaded.")
+def raw_layer_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
+    with warehouse.connect() as con:
+        outcomes = raw_layer_outcomes(
+            con, policy.get("publication.quarantine_limit_rate"), policy.get("publication.schedules_due_day")
+        )
+        outcomes += [expectation_outcome(con, f"raw.{extract.name}", warehouse) for extract in EXTRACTS]
+        record(con, context.run.run_id, outcomes)
+    yield from check_results(RAW_SPECS, outcomes)
+
+
+@dg.multi_asset_check(specs=MART_SPECS, pool=WAREHOUSE_POOL, description="The gate's rules on the marts.")
+def marts_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
+    with warehouse.connect() as con:
+        outcomes = [expectation_outcome(con, f"marts.{mart}", warehouse) for mart in MARTS]
+        outcomes += qa_weekly_coverage(con, policy.get("quality.weekly_minimum_evaluations"))
+        record(con, context.run.run_id, outcomes)
+    docs = build_data_docs(results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs")
+    context.log.info(f"Great Expectations Data Docs: {docs}")
+    yield from check_results(MART_SPECS, outcomes)
+
+
+def expectation_outcome(con: duckdb.DuckDBPyConnection, table: str, warehouse: WarehouseResource) -> CheckOutcome:
+    """The table's Great Expectations suite, on the whole table or a repeatable sample of it."""
+    (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+    validated = table
+    if rows > SAMPLE_ROWS:
+        validated = f"sample_of_{table.replace('.', '_')}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {validated} AS SELECT * FROM {table} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)")
+    outcome = validate_table(
+        con, validated, table.replace(".", "_"),
+        results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs",
+    )
+    failures = outcome.blocking_failures or outcome.warning_failures
+    scope = f"{outcome.row_count:,} rows" + (f" sampled of {rows:,}" if validated != table else "")
+    return CheckOutcome(
+        EXPECTATIONS,
+        table,
+        "blocking" if outcome.blocking_failures else "warning",
+        passed=not failures,
+        observed_value=len(failures),
+        details=(
+            f"{len(failures)} expectation(s) failed on {scope}: " + "; ".join(_describe(f) for f in failures[:5])
+            if failures else f"{outcome.evaluated} expectations met on {scope}"
+        ),
+        examples=[_example(f) for f in failures[:5]],
+    )
+
+
+def _describe(failure: ExpectationFailure) -> str:
+    column = f" on {failure.column}" if failure.column else ""
+    count = f" ({failure.unexpected_count:,} unexpected)" if failure.unexpected_count else ""
+    return f"{failure.expectation}{column}{count}"
+
+
+def _example(failure: ExpectationFailure) -> dict:
+    return {
+        "expectation": failure.expectation,
+        "column": failure.column,
+        "observed": failure.observed_value,
+        "unexpected_values": list(failure.unexpected_values),
+    }
+
+
+def qa_weekly_coverage(con: duckdb.DuckDBPyConnection, minimum: int) -> list[CheckOutcome]:
+    """Warning: agent-weeks with fewer evaluations than the regulation's weekly minimum."""
+    months = con.execute(
+        """
+        SELECT CAST(date_trunc('month', week_start) AS DATE) AS month, count(*) AS agent_weeks,
+               count(*) FILTER (WHERE qa_coverage_ok = 0) AS short,
+               list(agent_id || ' ' || CAST(week_start AS VARCHAR) ORDER BY agent_id, week_start)
+                   FILTER (WHERE qa_coverage_ok = 0)[1:5]
+        FROM marts.fct_qa_coverage_weekly GROUP BY 1 ORDER BY 1
+        """
+    ).fetchall()
+    return [
+        CheckOutcome(
+            "qa_weekly_coverage", "marts.fct_qa_coverage_weekly", "warning", short == 0, month, short,
+            f"{short} of {weeks} agent-weeks below {minimum} evaluations, e.g. {', '.join(examples or [])}"
+            if short else f"every agent-week has at least {minimum} evaluations",
+        )
+        for month, weeks, short, examples in months
+    ]
+
+
+def check_results(specs: Iterable[dg.AssetCheckSpec], outcomes: list[CheckOutcome]) -> Iterator[dg.AssetCheckResult]:
+    """One result per spec: failed if any month of it failed, with the failures as metadata."""
+    by_check: dict[tuple[str, str], list[CheckOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_check[(outcome.asset, outcome.check_name)].append(outcome)
+    for spec in specs:
+        judged = by_check.get((".".join(spec.asset_key.path), spec.name), [])
+        failed = [o for o in judged if not o.passed]
+        yield dg.AssetCheckResult(
+            asset_key=spec.asset_key,
+            check_name=spec.name,
+            passed=not failed,
+            # A blocking check whose failures are all warnings (e.g. soft expectations) warns.
+            severity=dg.AssetCheckSeverity.ERROR if any(o.blocks for o in failed) else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "months_judged": len(judged),
+                "months_failed": ", ".join(f"{o.month:%Y-%m}" if o.month else "-" for o in failed),
+                "failures": dg.MetadataValue.md("\n".join(f"- {o.describe()}" for o in failed[:20]) or "none"),
+                "examples": dg.MetadataValue.json([e for o in failed[:5] for e in o.examples]),
+            },
+        )

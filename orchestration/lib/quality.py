@@ -1,0 +1,69 @@
+"""Check outcomes: what every data-quality check reports, and where it is recorded."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+import duckdb
+
+Severity = Literal["blocking", "warning"]
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    check_name: str
+    asset: str
+    """The asset guarded, as `schema.table` (e.g. raw.calls, marts.fct_agent_monthly)."""
+    severity: Severity
+    passed: bool
+    month: date | None = None
+    observed_value: Any = None
+    details: str = ""
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> bool:
+        return self.severity == "blocking" and not self.passed
+
+    def describe(self) -> str:
+        where = f" {self.month:%Y-%m}" if self.month else ""
+        return f"{self.check_name} on {self.asset}{where}: {self.details}"
+
+
+def record(con: duckdb.DuckDBPyConnection, run_id: str | None, outcomes: list[CheckOutcome]) -> None:
+    """Append the outcomes to audit.dq_results, with a few example rows kept in the details."""
+    if not outcomes:
+        return
+    checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.executemany(
+        "INSERT INTO audit.dq_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                run_id,
+                o.check_name,
+                o.asset,
+                o.month,
+                o.severity,
+                o.passed,
+                None if o.observed_value is None else str(o.observed_value),
+                json.dumps({"message": o.details, "examples": o.examples}, ensure_ascii=False, default=str),
+                checked_at,
+            ]
+            for o in outcomes
+        ],
+    )
+
+
+def failed_blocking_checks(con: duckdb.DuckDBPyConnection, run_id: str) -> list[tuple[str, str, date | None, str]]:
+    """(check, asset, month, details) of every blocking check that failed in the run."""
+    return con.execute(
+        """
+        SELECT check_name, asset, month, details FROM audit.dq_results
+        WHERE run_id = ? AND severity = 'blocking' AND NOT passed
+        ORDER BY asset, check_name, month
+        """,
+        [run_id],
+    ).fetchall()
