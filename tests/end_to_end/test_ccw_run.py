@@ -107,7 +107,10 @@ def test_a_second_run_over_the_same_files_changes_nothing(centre):
     before = table_counts(centre["warehouse"])
     current_before = query(centre["warehouse"], "SELECT extract, file_name, checksum, load_id FROM audit.load_log WHERE is_current ORDER BY 1, 2")
     ok(ccw("run", "--landing", str(centre["landing"]), "--warehouse", str(centre["warehouse"]), env=centre["env"]))
-    assert table_counts(centre["warehouse"]) == before
+    after = table_counts(centre["warehouse"])
+    # The check history grows by one run's checks; every other table is as it was.
+    assert after.pop("audit.dq_results") == 2 * before.pop("audit.dq_results")
+    assert after == before
     assert query(centre["warehouse"], "SELECT extract, file_name, checksum, load_id FROM audit.load_log WHERE is_current ORDER BY 1, 2") == current_before
 
 
