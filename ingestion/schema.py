@@ -44,6 +44,14 @@ AUDIT_TABLES = {
         is_current BOOLEAN NOT NULL,
         loaded_at TIMESTAMP NOT NULL
     """,
+    "builds": """
+        run_id VARCHAR,
+        transform_version VARCHAR NOT NULL,
+        recompute_from DATE,
+        full_refresh BOOLEAN NOT NULL,
+        max_load_id BIGINT,
+        built_at TIMESTAMP NOT NULL
+    """,
     "dq_results": """
         run_id VARCHAR,
         check_name VARCHAR NOT NULL,

@@ -134,6 +134,64 @@ def dbt(dbt_args: tuple[str, ...]) -> None:
     sys.exit(subprocess.call(command, cwd=DBT_PROJECT_DIR, env={**os.environ, "DBT_PROFILES_DIR": str(DBT_PROJECT_DIR)}))
 
 
+@main.command("import-connect")
+@click.option("--ctr", "ctr", type=click.Path(exists=True, path_type=Path), help="Contact trace records: a file or a folder of .json, .jsonl or .gz files.")
+@click.option("--agent-events", "agent_events", type=click.Path(exists=True, path_type=Path), help="Agent event stream: a file or a folder of .json, .jsonl or .gz files.")
+@click.option("--out", "landing", type=click.Path(file_okay=False, path_type=Path), required=True, help="Landing folder whose telephony extracts are written.")
+@click.option("--mapping", "mapping_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="YAML laid over the default status, agent and outcome mapping.")
+def import_connect(ctr: Path | None, agent_events: Path | None, landing: Path, mapping_file: Path | None) -> None:
+    """Turn Amazon Connect exports into the telephony extracts (calls, sessions, states).
+
+    Days already written by an earlier import are rewritten with the merged content of both.
+    """
+    from ingestion.connect import ConnectImportError, import_exports, load_mapping
+
+    load_dotenv(REPO_ROOT / ".env", override=False)
+    try:
+        summary = import_exports(
+            landing,
+            ctr=ctr,
+            agent_events=agent_events,
+            timezone=os.environ.get("CCW_TIMEZONE", "Asia/Shanghai"),
+            mapping=load_mapping(mapping_file),
+        )
+    except ConnectImportError as error:
+        raise click.ClickException(str(error)) from error
+    for line in summary.report():
+        click.echo(line)
+
+
+@main.command()
+@click.option("--month", required=True, help="The appraised month YYYY-MM.")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The published warehouse (read only).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Archive folder: DIR/YYYY-MM/vN/ and DIR/deliveries.json.")
+@click.option("--send", is_flag=True, help="E-mail the month to HR (CCW_SMTP_*, CCW_HR_EMAILS) unless it was already sent.")
+@click.option("--force", is_flag=True, help="With --send: send again, even if already sent or in doubt.")
+def scorecards(month: str, warehouse: Path, out_dir: Path, send: bool, force: bool) -> None:
+    """HR's monthly scorecards: a PDF per agent, a workbook and a CSV, archived and e-mailed once.
+
+    Exits 0 when done (or nothing changed), 2 when the month did not pass the publication gate
+    (nothing is produced), 1 on any other failure, a send that failed or may have failed included.
+    """
+    from orchestration.lib.policy import PolicyError
+    from orchestration.lib.scorecards import MailConfigError, ScorecardsError, SmtpSettings, produce_month
+    from orchestration.lib.scorecards.archive import ArchiveError
+    from orchestration.lib.scorecards.report import print_month_result
+
+    load_dotenv(REPO_ROOT / ".env", override=False)
+    if force and not send:
+        raise click.ClickException("--force only applies to --send")
+    try:
+        smtp = SmtpSettings.from_env() if send else None
+        result = produce_month(_parse_month(month), warehouse, out_dir, smtp=smtp, force=force)
+    except (ScorecardsError, MailConfigError, ArchiveError, PolicyError) as error:
+        raise click.ClickException(str(error)) from error
+    print_month_result(result)
+    if result.blocked:
+        sys.exit(BLOCKED)
+    sys.exit(0 if result.delivery is None or result.delivery.ok else 1)
+
+
 def _configure(landing: Path | None, warehouse: Path | None, *, require_key: bool = True) -> Settings:
     """Map the command's options onto the environment the definitions read, and check it."""
     load_dotenv(REPO_ROOT / ".env", override=False)

@@ -1,5 +1,6 @@
 """The dbt models, tests and docs as Dagster assets and checks."""
 
+import json
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -7,8 +8,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.defs.transformation.project import dbt_project, policy_vars
+from orchestration.defs.transformation.project import dbt_project, policy, transform_version
+from orchestration.defs.transformation.rebuild import plan_rebuild, record_build
 from orchestration.defs.transformation.test_results import dbt_test_outcomes
+from orchestration.lib.policy import dbt_vars
 from orchestration.lib.quality import record
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
@@ -29,11 +32,17 @@ class CcwTranslator(DagsterDbtTranslator):
 def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # The committed profile reads the file to build from the environment of the dbt process.
     os.environ["CCW_DBT_WAREHOUSE"] = warehouse.working_path
-    invocation = dbt.cli(["build", "--vars", policy_vars], context=context, raise_on_error=False)
+    with warehouse.connect() as con:
+        plan = plan_rebuild(con, transform_version, policy.get("fcr.repeat_window_hours"))
+    context.log.info(plan.describe())
+    dbt_args = ["build", "--vars", json.dumps(dbt_vars(policy) | plan.dbt_vars())]
+    invocation = dbt.cli(dbt_args + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False)
     yield from invocation.stream()
     outcomes = dbt_test_outcomes(invocation.get_artifact("run_results.json"), invocation.manifest)
     with warehouse.connect() as con:
-        record(con, context.run_id, outcomes)
+        record(con, context.run.run_id, outcomes)
+        if invocation.is_successful():
+            record_build(con, context.run.run_id, transform_version, plan)
     if not invocation.is_successful():
         failed = [o.describe() for o in outcomes if o.blocks]
         raise dg.Failure(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -22,6 +23,19 @@ if _interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
 # Validated at start-up: a broken policy stops the pipeline before anything runs.
 policy = load_policy()
 policy_vars = json.dumps(dbt_vars(policy))
+
+
+def _transform_version() -> str:
+    """The policy label and a hash of the models and macros: when it changes, marts are rebuilt whole."""
+    digest = hashlib.sha256()
+    for path in sorted(DBT_PROJECT_DIR.glob("**/*")):
+        if path.is_file() and path.suffix in (".sql", ".yml") and not path.is_relative_to(DBT_PROJECT_DIR / "target"):
+            digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return f"{policy.version_label}+models.{digest.hexdigest()[:12]}"
+
+
+transform_version = _transform_version()
 
 dbt_project = DbtProject(
     project_dir=DBT_PROJECT_DIR,

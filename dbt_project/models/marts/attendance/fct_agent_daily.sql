@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_rows('work_date') }}",
+) }}
+
 with
 
 scheduled_days as (
@@ -57,3 +63,4 @@ final as (
 )
 
 select * from final
+where {{ is_recomputed('work_date') }}

@@ -3,6 +3,12 @@
     (实际工作人数 / 计划工作人数). Agents on approved leave stay scheduled.
 #}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_rows('work_date') }}",
+) }}
+
 with
 
 scheduled_days as (
@@ -44,3 +50,4 @@ final as (
 )
 
 select * from final
+where {{ is_recomputed('work_date') }}

@@ -1,3 +1,9 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_rows('call_date') }}",
+) }}
+
 with
 
 offered_calls as (
@@ -49,3 +55,4 @@ final as (
 )
 
 select * from final
+where {{ is_recomputed('call_date') }}

@@ -5,6 +5,12 @@
     engines summing into wider integers (DuckDB's HUGEINT) still hand readers plain integers.
 #}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_rows('month') }}",
+) }}
+
 with
 
 agent_months as (
@@ -140,3 +146,4 @@ joined as (
 )
 
 select * from joined
+where {{ is_recomputed('month') }}

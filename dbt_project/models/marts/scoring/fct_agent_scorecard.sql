@@ -14,6 +14,12 @@
     noise (89.99999999999999 for 90) cannot move a total across a grade band.
 #}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_rows('month') }}",
+) }}
+
 {%- set categories = policy('scoring.categories') -%}
 
 with
@@ -305,3 +311,4 @@ final as (
 )
 
 select * from final
+where {{ is_recomputed('month') }}

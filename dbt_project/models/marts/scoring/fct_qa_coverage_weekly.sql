@@ -5,6 +5,12 @@
     up with 0 evaluations instead of going unseen.
 #}
 
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_recomputed_rows('week_end') }}",
+) }}
+
 with
 
 agent_call_days as (
@@ -131,3 +137,4 @@ final as (
 )
 
 select * from final
+where {{ is_recomputed('week_end') }}

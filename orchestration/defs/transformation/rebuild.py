@@ -1,0 +1,78 @@
+"""Which months a dbt build recomputes: only those that extracts loaded since the last build can change.
+
+Every effect of a row runs forward in time (a roster snapshot from its date on, a complaint into
+the month it is resolved, twelve-month review windows), except first-call resolution, which looks
+up to the repeat window back; so the build recomputes from the month before the earliest business
+date loaded since the last successful build. A changed policy or changed models rebuild everything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+import duckdb
+
+from ingestion.contract import EXTRACTS
+
+NOTHING_CHANGED = date(9999, 1, 1)
+"""recompute_from when no extract changed: incremental models keep every row."""
+
+
+@dataclass(frozen=True)
+class RebuildPlan:
+    full_refresh: bool
+    recompute_from: date | None
+    max_load_id: int
+
+    def dbt_vars(self) -> dict[str, str]:
+        return {} if self.full_refresh or self.recompute_from is None else {"recompute_from": self.recompute_from.isoformat()}
+
+    def describe(self) -> str:
+        if self.full_refresh:
+            return "full rebuild (first build, or the policy or the models changed)"
+        if self.recompute_from == NOTHING_CHANGED:
+            return "no extract changed since the last build: incremental models keep every month"
+        return f"recomputing months from {self.recompute_from:%Y-%m} on"
+
+
+def plan_rebuild(con: duckdb.DuckDBPyConnection, transform_version: str, repeat_window_hours: float) -> RebuildPlan:
+    (max_load_id,) = con.execute("SELECT coalesce(max(load_id), 0) FROM audit.load_log").fetchall()[0]
+    last = con.execute(
+        "SELECT transform_version, max_load_id FROM audit.builds ORDER BY built_at DESC LIMIT 1"
+    ).fetchall()
+    if not last or last[0][0] != transform_version:
+        return RebuildPlan(True, None, max_load_id)
+    earliest = earliest_changed_date(con, last[0][1])
+    if earliest is None:
+        return RebuildPlan(False, NOTHING_CHANGED, max_load_id)
+    reach_back = earliest - timedelta(hours=repeat_window_hours)
+    return RebuildPlan(False, reach_back.replace(day=1), max_load_id)
+
+
+def earliest_changed_date(con: duckdb.DuckDBPyConnection, after_load_id: int) -> date | None:
+    """The earliest file date or business date among deliveries loaded after `after_load_id`."""
+    files = con.execute(
+        "SELECT extract, file_name, file_date FROM audit.load_log WHERE load_id > ?", [after_load_id]
+    ).fetchall()
+    if not files:
+        return None
+    candidates = [file_date for _, _, file_date in files if file_date is not None]
+    for extract in EXTRACTS:
+        names = [name for name_extract, name, _ in files if name_extract == extract.name]
+        if names and extract.business_date:
+            (earliest,) = con.execute(
+                f"SELECT min(CAST({extract.business_date} AS DATE)) FROM {extract.raw_table} WHERE _file_name IN (SELECT unnest(?))",
+                [names],
+            ).fetchall()[0]
+            if earliest is not None:
+                candidates.append(earliest)
+    return min(candidates) if candidates else None
+
+
+def record_build(con: duckdb.DuckDBPyConnection, run_id: str, transform_version: str, plan: RebuildPlan) -> None:
+    con.execute(
+        "INSERT INTO audit.builds VALUES (?, ?, ?, ?, ?, ?)",
+        [run_id, transform_version, plan.recompute_from, plan.full_refresh, plan.max_load_id,
+         datetime.now(timezone.utc).replace(tzinfo=None)],
+    )
