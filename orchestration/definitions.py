@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.automation.schedules import build_daily_schedule
+from orchestration.defs.automation.sensors import build_landing_sensor, connect_exports_sensor, connect_import_job
 from orchestration.defs.ingestion.assets import LandingResource, ingestion_assets
 from orchestration.defs.publication.assets import published_warehouse
 from orchestration.defs.quality.checks import marts_gate, raw_layer_gate
@@ -25,7 +27,9 @@ pipeline_job = dg.define_asset_job(
 defs = dg.Definitions(
     assets=[*ingestion_assets, ccw_dbt_models, published_warehouse],
     asset_checks=[raw_layer_gate, marts_gate],
-    jobs=[pipeline_job],
+    jobs=[pipeline_job, connect_import_job],
+    schedules=[build_daily_schedule(pipeline_job, settings)],
+    sensors=[build_landing_sensor(pipeline_job, settings), connect_exports_sensor],
     loggers={"console": concise_console},
     resources={
         "landing": LandingResource(

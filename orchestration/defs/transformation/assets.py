@@ -2,6 +2,7 @@
 
 import json
 import os
+import shutil
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,8 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
         record(con, context.run.run_id, outcomes)
         if invocation.is_successful():
             record_build(con, context.run.run_id, transform_version, plan)
+    # Each invocation writes its own target folder; what it holds is recorded now.
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
     if not invocation.is_successful():
         failed = [o.describe() for o in outcomes if o.blocks]
         raise dg.Failure(

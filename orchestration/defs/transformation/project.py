@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.lib.policy import dbt_vars, load_policy
-from orchestration.lib.settings import REPO_ROOT
+from orchestration.lib.settings import REPO_ROOT, Settings
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -19,6 +19,9 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 _interpreter_bin = str(Path(sys.executable).parent)
 if _interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_interpreter_bin, os.environ.get("PATH", "")])
+
+# dbt's committed profile reads the file it builds from the environment: parsing needs it too.
+os.environ.setdefault("CCW_DBT_WAREHOUSE", str(Settings.from_env().working_warehouse))
 
 # Validated at start-up: a broken policy stops the pipeline before anything runs.
 policy = load_policy()

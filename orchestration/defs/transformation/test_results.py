@@ -6,6 +6,8 @@ from typing import Any
 from orchestration.lib.quality import CheckOutcome
 
 _PASSED = {"pass", "success"}
+# A test skipped because a model upstream failed judged nothing: that model's own failure is recorded.
+_NOT_RUN = {"skipped"}
 
 
 def dbt_test_outcomes(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> list[CheckOutcome]:
@@ -14,7 +16,7 @@ def dbt_test_outcomes(run_results: Mapping[str, Any], manifest: Mapping[str, Any
     outcomes = []
     for result in run_results.get("results", []):
         node = nodes.get(result["unique_id"], {})
-        if node.get("resource_type") not in ("test", "unit_test"):
+        if node.get("resource_type") not in ("test", "unit_test") or result["status"] in _NOT_RUN:
             continue
         severity = "warning" if str(node.get("config", {}).get("severity", "error")).lower() == "warn" else "blocking"
         outcomes.append(CheckOutcome(
