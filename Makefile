@@ -7,7 +7,10 @@ export UV_PYTHON_DOWNLOADS := never
 LANDING ?= data/landing
 WAREHOUSE ?= data/warehouse.duckdb
 
-.PHONY: setup run test generate ui docs clean
+# Debian packages the tests and documents need: a CJK font embedded in the HR scorecard PDFs.
+SYSTEM_PACKAGES := fonts-wqy-microhei
+
+.PHONY: setup system-packages run test generate ui docs clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -19,7 +22,14 @@ generate: setup
 run: generate
 	$(UV) run ccw run --landing $(LANDING) --warehouse $(WAREHOUSE)
 
-test: setup
+system-packages:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $$missing; \
+		else echo "please install: sudo apt-get install $$missing"; fi; \
+	fi
+
+test: setup system-packages
 	$(UV) run pytest
 
 ui: setup

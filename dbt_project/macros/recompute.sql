@@ -1,8 +1,9 @@
 {#
     Monthly incremental rebuilds. The runner passes `recompute_from` (the first day of the
     earliest month that new or corrected extracts can change); an incremental model deletes its
-    rows from that date on and inserts them again, leaving earlier months untouched. Without the
-    var, or on a first or --full-refresh build, the whole table is rebuilt.
+    rows from that date on and inserts them again, leaving earlier months untouched. A backfill
+    also passes `recompute_until` (exclusive), so that only the months asked for are recomputed.
+    Without the vars, or on a first or --full-refresh build, the whole table is rebuilt.
 
     In a model:
         {{ config(materialized='incremental', incremental_strategy='append',
@@ -15,6 +16,15 @@
 {% endmacro %}
 
 
+{% macro recomputed_range(date_column) %}
+    {%- set bounds = [date_column ~ " >= cast('" ~ recompute_from() ~ "' as " ~ type_date() ~ ")"] -%}
+    {%- if var('recompute_until', none) -%}
+        {%- do bounds.append(date_column ~ " < cast('" ~ var('recompute_until') ~ "' as " ~ type_date() ~ ")") -%}
+    {%- endif -%}
+    {{- return(bounds | join(' and ')) -}}
+{% endmacro %}
+
+
 {% macro is_rebuilding_incrementally() %}
     {#- A unit test has no target table (`this` is none): it always sees a full build. -#}
     {{- return(this is not none and is_incremental()) -}}
@@ -23,7 +33,7 @@
 
 {% macro is_recomputed(date_column) %}
     {%- if is_rebuilding_incrementally() and recompute_from() -%}
-        {{ date_column }} >= cast('{{ recompute_from() }}' as {{ type_date() }})
+        {{ recomputed_range(date_column) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -33,6 +43,6 @@
 {% macro delete_recomputed_rows(date_column) %}
     {%- if is_rebuilding_incrementally() -%}
         delete from {{ this }}
-        {%- if recompute_from() %} where {{ date_column }} >= cast('{{ recompute_from() }}' as {{ type_date() }}){% endif %}
+        {%- if recompute_from() %} where {{ recomputed_range(date_column) }}{% endif %}
     {%- endif -%}
 {% endmacro %}

@@ -45,6 +45,11 @@ class Settings:
         return self.warehouse.with_name(f"{self.warehouse.stem}.working{self.warehouse.suffix}")
 
     @property
+    def scorecards_dir(self) -> Path:
+        """HR's monthly scorecards archive: `YYYY-MM/vN/` folders and the delivery ledger."""
+        return Path(os.environ.get("CCW_SCORECARDS_DIR", self.warehouse.parent / "scorecards")).resolve()
+
+    @property
     def quality_dir(self) -> Path:
         """Great Expectations results and Data Docs (`docs/index.html`) of the latest run."""
         return self.warehouse.parent / "data_quality"

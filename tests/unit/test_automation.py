@@ -1,8 +1,12 @@
 """The sensors and the daily schedule, evaluated by Dagster against real folders."""
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 import pytest
 
+from orchestration.defs.automation.hr_scorecards import build_monthly_scorecards_schedule, previous_month
 from orchestration.defs.automation.schedules import build_daily_schedule
 from orchestration.defs.automation.sensors import build_landing_sensor, connect_exports_sensor
 from orchestration.defs.automation.watching import folder_fingerprint
@@ -69,3 +73,20 @@ def test_the_daily_schedule_runs_the_pipeline_at_night_in_the_centres_time_zone(
     assert schedule.cron_schedule == "30 3 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
     assert schedule.job_name == "ccw_pipeline"
+
+
+def test_the_monthly_scorecards_run_at_six_on_the_first_for_the_previous_month(settings):
+    schedule = build_monthly_scorecards_schedule(settings)
+    assert schedule.cron_schedule == "0 6 1 * *"
+    assert schedule.execution_timezone == "Asia/Shanghai"
+    first_of_january = datetime(2027, 1, 1, 6, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with dg.instance_for_test() as instance:
+        data = schedule.evaluate_tick(dg.build_schedule_context(instance=instance, scheduled_execution_time=first_of_january))
+    [request] = data.run_requests
+    assert request.run_config == {"ops": {"monthly_scorecards": {"config": {"month": "2026-12"}}}}
+    assert request.run_key == "scorecards-2026-12"
+
+
+def test_the_previous_month_of_march_is_february():
+    assert previous_month(date(2026, 3, 1)) == date(2026, 2, 1)
+    assert previous_month(date(2026, 1, 15)) == date(2025, 12, 1)

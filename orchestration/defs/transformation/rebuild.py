@@ -24,16 +24,31 @@ class RebuildPlan:
     full_refresh: bool
     recompute_from: date | None
     max_load_id: int
+    recompute_until: date | None = None
+    """Exclusive; set by a backfill, which recomputes exactly the months asked for."""
 
     def dbt_vars(self) -> dict[str, str]:
-        return {} if self.full_refresh or self.recompute_from is None else {"recompute_from": self.recompute_from.isoformat()}
+        if self.full_refresh or self.recompute_from is None:
+            return {}
+        bounds = {"recompute_from": self.recompute_from.isoformat()}
+        return bounds | ({"recompute_until": self.recompute_until.isoformat()} if self.recompute_until else {})
 
     def describe(self) -> str:
         if self.full_refresh:
             return "full rebuild (first build, or the policy or the models changed)"
         if self.recompute_from == NOTHING_CHANGED:
             return "no extract changed since the last build: incremental models keep every month"
+        if self.recompute_until:
+            return f"backfill: recomputing {self.recompute_from:%Y-%m} to {_month_before(self.recompute_until):%Y-%m}"
         return f"recomputing months from {self.recompute_from:%Y-%m} on"
+
+
+def _month_before(day: date) -> date:
+    return (day - timedelta(days=1)).replace(day=1)
+
+
+def _month_after(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def plan_rebuild(con: duckdb.DuckDBPyConnection, transform_version: str, repeat_window_hours: float) -> RebuildPlan:
@@ -48,6 +63,22 @@ def plan_rebuild(con: duckdb.DuckDBPyConnection, transform_version: str, repeat_
         return RebuildPlan(False, NOTHING_CHANGED, max_load_id)
     reach_back = earliest - timedelta(hours=repeat_window_hours)
     return RebuildPlan(False, reach_back.replace(day=1), max_load_id)
+
+
+def plan_backfill(con: duckdb.DuckDBPyConnection, transform_version: str, first_month: date, last_month: date) -> RebuildPlan:
+    """Recompute exactly first_month..last_month from the loaded data, and nothing else.
+
+    Extracts loaded since the last build stay pending for the next regular run: the backfill
+    keeps the last build's load mark. A warehouse never built, or built with other models or
+    policy, can only be rebuilt whole.
+    """
+    last = con.execute(
+        "SELECT transform_version, max_load_id FROM audit.builds ORDER BY built_at DESC LIMIT 1"
+    ).fetchall()
+    if not last or last[0][0] != transform_version:
+        (max_load_id,) = con.execute("SELECT coalesce(max(load_id), 0) FROM audit.load_log").fetchall()[0]
+        return RebuildPlan(True, None, max_load_id)
+    return RebuildPlan(False, first_month, last[0][1], _month_after(last_month))
 
 
 def earliest_changed_date(con: duckdb.DuckDBPyConnection, after_load_id: int) -> date | None:
