@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from orchestration.defs.automation.hr_scorecards import build_monthly_scorecards_schedule, hr_scorecards_job
+from orchestration.defs.automation.hr_scorecards import build_monthly_scorecards_schedule, hr_scorecards_job, hr_scorecards_restated
 from orchestration.defs.automation.schedules import build_daily_schedule
 from orchestration.defs.automation.sensors import build_landing_sensor, connect_exports_sensor, connect_import_job
 from orchestration.defs.ingestion.assets import LandingResource, ingestion_assets
@@ -27,12 +27,12 @@ pipeline_job = dg.define_asset_job(
 
 backfill_job = dg.define_asset_job(
     "ccw_backfill",
-    selection=dg.AssetSelection.assets(ccw_dbt_models, published_warehouse),
+    selection=dg.AssetSelection.assets(ccw_dbt_models, published_warehouse, hr_scorecards_restated),
     description="Recompute a range of months from the loaded extracts (config: backfill_from, backfill_to), check and publish.",
 )
 
 defs = dg.Definitions(
-    assets=[*ingestion_assets, ccw_dbt_models, published_warehouse],
+    assets=[*ingestion_assets, ccw_dbt_models, published_warehouse, hr_scorecards_restated],
     asset_checks=[raw_layer_gate, marts_gate],
     jobs=[pipeline_job, backfill_job, connect_import_job, hr_scorecards_job],
     schedules=[build_daily_schedule(pipeline_job, settings), build_monthly_scorecards_schedule(settings)],

@@ -1,12 +1,16 @@
-"""HR's monthly scorecards: at 06:00 local on the 1st, the previous month, once it passed the gate."""
+"""HR's monthly scorecards: at 06:00 local on the 1st, the previous month, once it passed the gate;
+and, after every publication, a restatement of any delivered month whose numbers changed."""
 
 import os
 from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
+from orchestration.defs.publication.assets import published_warehouse
 from orchestration.lib.scorecards import SmtpSettings, produce_month
+from orchestration.lib.scorecards.ledger import Ledger
 from orchestration.lib.settings import Settings
 
 
@@ -51,3 +55,28 @@ def build_monthly_scorecards_schedule(settings: Settings) -> dg.ScheduleDefiniti
         )
 
     return monthly_hr_scorecards
+
+
+@dg.asset(
+    key=["hr_scorecards_restated"],
+    group_name="publication",
+    deps=[published_warehouse],
+    description="Re-issues HR's delivered scorecards of every recomputed month whose numbers changed (a restatement).",
+)
+def hr_scorecards_restated(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    settings = Settings.from_env()
+    with Ledger.open(settings.scorecards_dir) as ledger:
+        delivered = ledger.delivered_months()
+    with duckdb.connect(str(settings.warehouse), read_only=True) as con:
+        recomputed_from = con.execute(
+            "SELECT CASE WHEN full_refresh THEN DATE '0001-01-01' ELSE recompute_from END FROM audit.builds ORDER BY built_at DESC LIMIT 1"
+        ).fetchall()
+    since = recomputed_from[0][0] if recomputed_from else None
+    smtp = SmtpSettings.from_env() if os.environ.get("CCW_SMTP_HOST") else None
+    restated = []
+    for month in (m for m in delivered if since is not None and m >= since):
+        result = produce_month(month, settings.warehouse, settings.scorecards_dir, smtp=smtp)
+        if result.restates:
+            restated.append(f"{month:%Y-%m}")
+            context.log.info(f"{month:%Y-%m}: restated version {result.restates} with {len(result.changes)} change(s)")
+    return dg.MaterializeResult(metadata={"delivered_months_checked": len(delivered), "restated": ", ".join(restated) or "none"})

@@ -69,6 +69,11 @@ class Ledger:
         candidates = [number for number, entry in self.versions(month).items() if entry["status"] in POSSIBLY_DELIVERED]
         return max(candidates, default=None)
 
+    def delivered_months(self) -> list[date]:
+        """Months of which HR may hold a version: a correction to them must be restated."""
+        months = [date.fromisoformat(f"{month}-01") for month in self._content["months"]]
+        return sorted(month for month in months if self.possibly_delivered(month) is not None)
+
     def entry(self, month: date, version: int) -> dict[str, Any]:
         """The version's record, to be changed in place and then saved."""
         return self._month(month)["versions"][str(version)]
