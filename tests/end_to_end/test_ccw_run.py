@@ -108,8 +108,9 @@ def test_a_second_run_over_the_same_files_changes_nothing(centre):
     current_before = query(centre["warehouse"], "SELECT extract, file_name, checksum, load_id FROM audit.load_log WHERE is_current ORDER BY 1, 2")
     ok(ccw("run", "--landing", str(centre["landing"]), "--warehouse", str(centre["warehouse"]), env=centre["env"]))
     after = table_counts(centre["warehouse"])
-    # The check history grows by one run's checks; every other table is as it was.
+    # The run's history grows by one run (its checks, its build record); every other table is as it was.
     assert after.pop("audit.dq_results") == 2 * before.pop("audit.dq_results")
+    assert after.pop("audit.builds") == before.pop("audit.builds") + 1
     assert after == before
     assert query(centre["warehouse"], "SELECT extract, file_name, checksum, load_id FROM audit.load_log WHERE is_current ORDER BY 1, 2") == current_before
 
