@@ -1,6 +1,5 @@
 """A correction to a month HR already received: the next pipeline run re-issues it as a restatement."""
 
-import os
 from pathlib import Path
 
 import pytest

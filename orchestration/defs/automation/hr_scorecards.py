@@ -3,7 +3,6 @@ and, after every publication, a restatement of any delivered month whose numbers
 
 import os
 from datetime import date
-from pathlib import Path
 
 import dagster as dg
 import duckdb
