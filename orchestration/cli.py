@@ -142,6 +142,13 @@ def _execute(settings: Settings, job_name: str, run_config: dict) -> None:
 def ui(port: int) -> None:
     """Open Dagster's UI on 127.0.0.1 with the pipeline, its runs, schedules and sensors."""
     settings = _configure(None, None, require_key=False)
+    try:
+        key, note = hash_key_from_env_or_sample(settings)
+        os.environ["CCW_PII_HASH_KEY"] = key
+        if note:
+            click.echo(note)
+    except SettingsError as error:
+        click.echo(f"warning: runs started from the UI will fail to load extracts: {error}", err=True)
     click.echo(f"Dagster UI on http://127.0.0.1:{port} (home: {settings.dagster_home})")
     os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
 
