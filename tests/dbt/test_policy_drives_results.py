@@ -23,8 +23,8 @@ import duckdb
 import pytest
 import yaml
 
-from ingestion.contract import EXTRACTS_BY_NAME
-from ingestion.schema import create_schemas
+from raw_rows import load_raw_files
+
 from orchestration.lib.policy import DEFAULT_POLICY_FILE, Policy, dbt_vars, load_policy
 
 BUILD = ["build", "--select", "+fct_agent_scorecard", "--indirect-selection", "cautious"]
@@ -66,20 +66,8 @@ RAW_FILES: dict[str, dict[str, list[dict]]] = {
 
 
 def load_raw_layer(warehouse: Path) -> None:
-    with duckdb.connect(str(warehouse)) as connection:
-        create_schemas(connection)
-        for table, files in RAW_FILES.items():
-            for file_name, rows in files.items():
-                for line_number, row in enumerate(rows, start=2):
-                    values = {
-                        **row, "_file_name": file_name, "_file_date": dt.date(2026, 8, 1),
-                        "_line_number": line_number, "_extra": None, "_loaded_at": LOADED_AT,
-                    }
-                    connection.execute(
-                        f"insert into {EXTRACTS_BY_NAME[table].raw_table} ({', '.join(values)}) "
-                        f"values ({', '.join('?' for _ in values)})",
-                        list(values.values()),
-                    )
+    # Every file of this small centre counts as delivered on the 1st of August.
+    load_raw_files(warehouse, RAW_FILES, LOADED_AT, file_date=lambda _name: dt.date(2026, 8, 1))
 
 
 def policy_with_lower_qa_target(directory: Path) -> Policy:

@@ -34,9 +34,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingestion.contract import EXTRACTS_BY_NAME
-from ingestion.schema import create_schemas
 from orchestration.lib.policy import load_policy
+from raw_rows import load_raw_files
 
 LOADED_AT = dt.datetime(2026, 8, 21, 2, 0, 0)
 AUGUST = dt.date(2026, 8, 1)
@@ -175,28 +174,6 @@ RAW_FILES: dict[str, dict[str, list[dict]]] = {
 }
 
 
-def file_date(file_name: str) -> dt.date:
-    date_text = file_name.rsplit("_", 1)[1].removesuffix(".csv")
-    return dt.date.fromisoformat(date_text if len(date_text) == 10 else f"{date_text}-01")
-
-
-def load_raw_files(warehouse: Path, raw_files: dict[str, dict[str, list[dict]]]) -> None:
-    with duckdb.connect(str(warehouse)) as connection:
-        create_schemas(connection)
-        for table, files in raw_files.items():
-            for file_name, rows in files.items():
-                for line_number, row in enumerate(rows, start=2):
-                    values = {
-                        **row, "_file_name": file_name, "_file_date": file_date(file_name),
-                        "_line_number": line_number, "_extra": None, "_loaded_at": LOADED_AT,
-                    }
-                    connection.execute(
-                        f"insert into {EXTRACTS_BY_NAME[table].raw_table} ({', '.join(values)}) "
-                        f"values ({', '.join('?' for _ in values)})",
-                        list(values.values()),
-                    )
-
-
 def query(warehouse: Path, sql: str) -> list[dict]:
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         cursor = connection.execute(sql)
@@ -211,7 +188,7 @@ def by_agent(rows: list[dict]) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def scored_warehouse(tmp_path_factory: pytest.TempPathFactory, run_dbt) -> Path:
     warehouse = tmp_path_factory.mktemp("scorecard") / "warehouse.duckdb"
-    load_raw_files(warehouse, RAW_FILES)
+    load_raw_files(warehouse, RAW_FILES, LOADED_AT)
     run_dbt(BUILD, warehouse)
     return warehouse
 

@@ -52,13 +52,11 @@ def _month_after(day: date) -> date:
 
 
 def plan_rebuild(con: duckdb.DuckDBPyConnection, transform_version: str, repeat_window_hours: float) -> RebuildPlan:
-    (max_load_id,) = con.execute("SELECT coalesce(max(load_id), 0) FROM audit.load_log").fetchall()[0]
-    last = con.execute(
-        "SELECT transform_version, max_load_id FROM audit.builds ORDER BY built_at DESC LIMIT 1"
-    ).fetchall()
-    if not last or last[0][0] != transform_version:
+    max_load_id = _max_load_id(con)
+    last = _last_build(con)
+    if last is None or last[0] != transform_version:
         return RebuildPlan(True, None, max_load_id)
-    earliest = earliest_changed_date(con, last[0][1])
+    earliest = earliest_changed_date(con, last[1])
     if earliest is None:
         return RebuildPlan(False, NOTHING_CHANGED, max_load_id)
     reach_back = earliest - timedelta(hours=repeat_window_hours)
@@ -72,13 +70,20 @@ def plan_backfill(con: duckdb.DuckDBPyConnection, transform_version: str, first_
     keeps the last build's load mark. A warehouse never built, or built with other models or
     policy, can only be rebuilt whole.
     """
-    last = con.execute(
-        "SELECT transform_version, max_load_id FROM audit.builds ORDER BY built_at DESC LIMIT 1"
-    ).fetchall()
-    if not last or last[0][0] != transform_version:
-        (max_load_id,) = con.execute("SELECT coalesce(max(load_id), 0) FROM audit.load_log").fetchall()[0]
-        return RebuildPlan(True, None, max_load_id)
-    return RebuildPlan(False, first_month, last[0][1], _month_after(last_month))
+    last = _last_build(con)
+    if last is None or last[0] != transform_version:
+        return RebuildPlan(True, None, _max_load_id(con))
+    return RebuildPlan(False, first_month, last[1], _month_after(last_month))
+
+
+def _last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:
+    """(transform_version, max_load_id) of the last successful build, if any."""
+    rows = con.execute("SELECT transform_version, max_load_id FROM audit.builds ORDER BY built_at DESC LIMIT 1").fetchall()
+    return rows[0] if rows else None
+
+
+def _max_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(load_id), 0) FROM audit.load_log").fetchall()[0][0]
 
 
 def earliest_changed_date(con: duckdb.DuckDBPyConnection, after_load_id: int) -> date | None:
