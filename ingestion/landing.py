@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ingestion.contract import Extract
+from ingestion.contract import EXTRACTS, Extract
 
 _DATE_PATTERNS = {
     "day": r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})",
@@ -63,3 +63,9 @@ def find_deliveries(landing: Path, extract: Extract) -> list[Delivery]:
         if path.is_file() and not path.name.startswith(".")
     ]
     return sorted(deliveries, key=lambda d: (d.file_date is None, d.file_date or date.min, d.file_name))
+
+
+def first_delivery_month(landing: Path) -> date | None:
+    """The month of the earliest dated delivery of any extract, or None for an empty landing folder."""
+    months = [d.month for extract in EXTRACTS for d in find_deliveries(landing, extract) if d.month]
+    return min(months, default=None)

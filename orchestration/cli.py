@@ -86,14 +86,15 @@ def run(landing: Path | None, warehouse: Path | None) -> None:
     other failure.
     """
     settings = _configure(landing, warehouse)
-    _execute(settings, "ccw_pipeline", {})
+    _execute(settings, "ccw_pipeline")
 
 
 @main.command()
 @click.option("--from", "first_month", required=True, help="First month to recompute, YYYY-MM.")
 @click.option("--to", "last_month", required=True, help="Last month to recompute, YYYY-MM.")
+@click.option("--landing", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Landing folder, whose first month starts the partitions (default: data/landing).")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help="Warehouse file to publish (default: data/warehouse.duckdb).")
-def backfill(first_month: str, last_month: str, warehouse: Path | None) -> None:
+def backfill(first_month: str, last_month: str, landing: Path | None, warehouse: Path | None) -> None:
     """Recompute exactly the months FROM..TO from the loaded extracts, check them and publish.
 
     Other months are left as they are; extracts not loaded yet wait for the next `ccw run`. Exit
@@ -102,12 +103,12 @@ def backfill(first_month: str, last_month: str, warehouse: Path | None) -> None:
     first, last = _parse_month(first_month), _parse_month(last_month)
     if last < first:
         raise click.BadParameter(f"--to {last_month} is before --from {first_month}")
-    settings = _configure(None, warehouse, require_key=False)
-    months = {"backfill_from": f"{first:%Y-%m}", "backfill_to": f"{last:%Y-%m}"}
-    _execute(settings, "ccw_backfill", {"ops": {"ccw_dbt_models": {"config": months}}})
+    settings = _configure(landing, warehouse, require_key=False)
+    # The same single run that a backfill of this partition range launches from Dagster's UI.
+    _execute(settings, "ccw_backfill", backfill=(first, last))
 
 
-def _execute(settings: Settings, job_name: str, run_config: dict) -> None:
+def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | None = None) -> None:
     """Run a job of the definitions through Dagster, report it, and exit with the gate's verdict."""
     click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
     from dagster import DagsterInstance
@@ -121,20 +122,30 @@ def _execute(settings: Settings, job_name: str, run_config: dict) -> None:
         click.echo(f"PUBLICATION BLOCKED: the scoring policy is invalid, nothing was run\n{error}", err=True)
         sys.exit(BLOCKED)
 
+    from orchestration.defs.transformation.partitions import NoSuchMonth, backfill_tags, regular_run_tags
+
+    job = defs.resolve_job_def(job_name)
+    try:
+        tags = backfill_tags(job.partitions_def, *backfill) if backfill else regular_run_tags(job.partitions_def)
+    except NoSuchMonth as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
     started = time.monotonic()
     dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
     dbt_log.parent.mkdir(parents=True, exist_ok=True)
     click.echo(f"running {job_name} through Dagster (home: {settings.dagster_home})")
     # dbt's own event stream is long: it goes to a file, the terminal gets one line per step.
     with open(dbt_log, "w") as log, contextlib.redirect_stdout(log):
-        result = defs.resolve_job_def(job_name).execute_in_process(
+        result = job.execute_in_process(
             instance=DagsterInstance.get(),
             raise_on_error=False,
-            run_config={**run_config, "loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            tags=tags,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     report = RunReport.read(settings.working_warehouse, result.run_id)
     print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, report, dbt_log)
     sys.exit(BLOCKED if report.blocked_by else 0 if result.success else 1)
+
 
 
 @main.command()

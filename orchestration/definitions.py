@@ -18,6 +18,7 @@ from orchestration.lib.settings import Settings
 from orchestration.lib.warehouse import WarehouseResource
 
 settings = Settings.from_env()
+months = ccw_dbt_models.partitions_def
 
 pipeline_job = dg.define_asset_job(
     "ccw_pipeline",
@@ -28,15 +29,15 @@ pipeline_job = dg.define_asset_job(
 backfill_job = dg.define_asset_job(
     "ccw_backfill",
     selection=dg.AssetSelection.assets(ccw_dbt_models, published_warehouse, hr_scorecards_restated),
-    description="Recompute a range of months from the loaded extracts (config: backfill_from, backfill_to), check and publish.",
+    description="Recompute a range of months (a partition range of the dbt models) from the loaded extracts, check and publish.",
 )
 
 defs = dg.Definitions(
     assets=[*ingestion_assets, ccw_dbt_models, published_warehouse, hr_scorecards_restated],
     asset_checks=[raw_layer_gate, marts_gate],
     jobs=[pipeline_job, backfill_job, connect_import_job, hr_scorecards_job],
-    schedules=[build_daily_schedule(pipeline_job, settings), build_monthly_scorecards_schedule(settings)],
-    sensors=[build_landing_sensor(pipeline_job, settings), connect_exports_sensor],
+    schedules=[build_daily_schedule(pipeline_job, settings, months), build_monthly_scorecards_schedule(settings)],
+    sensors=[build_landing_sensor(pipeline_job, settings, months), connect_exports_sensor],
     loggers={"console": concise_console},
     resources={
         "landing": LandingResource(

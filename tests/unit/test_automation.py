@@ -13,6 +13,7 @@ from orchestration.defs.automation.watching import folder_fingerprint
 from orchestration.lib.settings import Settings
 
 JOB = dg.define_asset_job("ccw_pipeline")
+MONTHS = dg.MonthlyPartitionsDefinition(start_date="2026-06-01", end_offset=1)
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def tick(sensor: dg.SensorDefinition, cursor: str | None):
 
 
 def test_the_landing_sensor_requests_a_run_for_new_files_and_only_once(settings):
-    sensor = build_landing_sensor(JOB, settings)
+    sensor = build_landing_sensor(JOB, settings, MONTHS)
     assert tick(sensor, None).skip_message
     deliver(settings, "calls_2026-08-03.csv", "call_id\n")
     first = tick(sensor, None)
@@ -40,8 +41,17 @@ def test_the_landing_sensor_requests_a_run_for_new_files_and_only_once(settings)
     assert tick(sensor, first.cursor).skip_message == "no new or re-delivered extract"
 
 
+def test_a_regular_run_covers_every_month_and_recomputes_what_changed(settings):
+    sensor = build_landing_sensor(JOB, settings, MONTHS)
+    deliver(settings, "calls_2026-08-03.csv", "call_id\n")
+    tags = tick(sensor, None).run_requests[0].tags
+    assert tags["dagster/asset_partition_range_start"] == "2026-06-01"
+    assert tags["dagster/asset_partition_range_end"] == MONTHS.get_partition_keys()[-1]
+    assert tags["ccw/recompute"] == "changed"
+
+
 def test_a_redelivered_file_triggers_a_new_run(settings):
-    sensor = build_landing_sensor(JOB, settings)
+    sensor = build_landing_sensor(JOB, settings, MONTHS)
     deliver(settings, "calls_2026-08-03.csv", "call_id\n")
     first = tick(sensor, None)
     deliver(settings, "calls_2026-08-03.csv", "call_id\nc1\n")
@@ -69,10 +79,13 @@ def test_the_connect_sensor_waits_for_its_folder_to_be_configured(tmp_path, monk
 
 
 def test_the_daily_schedule_runs_the_pipeline_at_night_in_the_centres_time_zone(settings):
-    schedule = build_daily_schedule(JOB, settings)
+    schedule = build_daily_schedule(JOB, settings, MONTHS)
     assert schedule.cron_schedule == "30 3 * * *"
     assert schedule.execution_timezone == "Asia/Shanghai"
     assert schedule.job_name == "ccw_pipeline"
+    with dg.instance_for_test() as instance:
+        request = schedule.evaluate_tick(dg.build_schedule_context(instance=instance)).run_requests[0]
+    assert request.tags["ccw/recompute"] == "changed"
 
 
 def test_the_monthly_scorecards_run_at_six_on_the_first_for_the_previous_month(settings):

@@ -7,13 +7,14 @@ import dagster as dg
 
 from ingestion.connect import import_exports, load_mapping
 from orchestration.defs.automation.watching import folder_fingerprint
+from orchestration.defs.transformation.partitions import regular_run_tags
 from orchestration.lib.settings import Settings
 
 LANDING_SUFFIXES = (".csv",)
 CONNECT_SUFFIXES = (".json", ".jsonl", ".gz")
 
 
-def build_landing_sensor(job, settings: Settings) -> dg.SensorDefinition:
+def build_landing_sensor(job, settings: Settings, partitions: dg.PartitionsDefinition) -> dg.SensorDefinition:
     @dg.sensor(
         name="landing_sensor",
         job=job,
@@ -27,7 +28,7 @@ def build_landing_sensor(job, settings: Settings) -> dg.SensorDefinition:
             return dg.SkipReason("no new or re-delivered extract")
         context.update_cursor(fingerprint)
         # The run key makes a fingerprint run once, even if the cursor update were lost.
-        return dg.RunRequest(run_key=f"landing-{fingerprint[:16]}")
+        return dg.RunRequest(run_key=f"landing-{fingerprint[:16]}", tags=regular_run_tags(partitions))
 
     return landing_sensor
 

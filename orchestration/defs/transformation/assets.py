@@ -4,17 +4,18 @@ import json
 import os
 import shutil
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.defs.transformation.partitions import backfill_months, monthly_partitions
 from orchestration.defs.transformation.project import dbt_project, policy, transform_version
 from orchestration.defs.transformation.rebuild import plan_backfill, plan_rebuild, record_build
 from orchestration.defs.transformation.test_results import dbt_test_outcomes
 from orchestration.lib.policy import dbt_vars
 from orchestration.lib.quality import record
+from orchestration.lib.settings import Settings
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -25,31 +26,18 @@ class CcwTranslator(DagsterDbtTranslator):
         return fqn[1] if len(fqn) > 2 else "dbt"
 
 
-class RebuildConfig(dg.Config):
-    """Empty for the regular run; a backfill names its first and last month (YYYY-MM)."""
-
-    backfill_from: str | None = None
-    backfill_to: str | None = None
-
-    def months(self) -> tuple[date, date] | None:
-        if not self.backfill_from:
-            return None
-        first, last = (date.fromisoformat(f"{month}-01") for month in (self.backfill_from, self.backfill_to or self.backfill_from))
-        if last < first:
-            raise dg.Failure(f"backfill from {self.backfill_from} to {self.backfill_to}: the last month is before the first")
-        return first, last
-
-
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=CcwTranslator(settings=DagsterDbtTranslatorSettings(enable_source_tests_as_checks=True)),
     pool=WAREHOUSE_POOL,
+    partitions_def=monthly_partitions(Settings.from_env()),
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def ccw_dbt_models(context: dg.AssetExecutionContext, config: RebuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource):
+def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
     # The committed profile reads the file to build from the environment of the dbt process.
     os.environ["CCW_DBT_WAREHOUSE"] = warehouse.working_path
-    backfill = config.months()
+    backfill = backfill_months(context)
     with warehouse.connect() as con:
         if backfill:
             plan = plan_backfill(con, transform_version, *backfill)
