@@ -39,6 +39,9 @@ defs = dg.Definitions(
     schedules=[build_daily_schedule(pipeline_job, settings, months), build_monthly_scorecards_schedule(settings)],
     sensors=[build_landing_sensor(pipeline_job, settings, months), connect_exports_sensor],
     loggers={"console": concise_console},
+    # Every step writes the one warehouse file, so steps run one at a time anyway; in one process
+    # the definitions (and the dbt project) are loaded once per run, not once per step.
+    executor=dg.in_process_executor,
     resources={
         "landing": LandingResource(
             path=str(settings.landing),
