@@ -66,6 +66,8 @@ def _environment(workdir: Path) -> dict[str, str]:
         # Both sides of every comparison read wall-clock timestamps: no zone shifts anywhere.
         "TZ": "UTC",
         "SPARK_DAEMON_JAVA_OPTS": "-Duser.timezone=UTC",
+        # The master's REST submission port is fixed (6066): two local clusters would collide.
+        "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false",
         "PYSPARK_PYTHON": sys.executable,
     }
 
@@ -124,6 +126,8 @@ def _thrift_server_conf(workdir: Path, master_url: str, port: int) -> list[str]:
         # A small centre's tables: the default 200 shuffle partitions would only add tasks.
         "spark.sql.shuffle.partitions": "4",
         "spark.ui.enabled": "false",
+        # Shift times are TIME columns (Spark 4.1+); the dbt profile asks for it per session too.
+        "spark.sql.timeType.enabled": "true",
         "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={workdir / 'metastore_db'};create=true",
         "spark.hadoop.hive.metastore.warehouse.dir": str(workdir / "warehouse"),
         "spark.driver.host": HOST,
@@ -175,7 +179,14 @@ def local_spark_cluster(workdir: Path) -> Iterator[SparkEndpoint]:
         yield SparkEndpoint(HOST, thrift_port, master_url)
 
 
+def _stop_on_terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    # A background job ignores Ctrl-C's signal: `kill PID` (TERM) stops the cluster cleanly too.
+    signal.signal(signal.SIGTERM, _stop_on_terminate)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     workdir = Path(sys.argv[1] if len(sys.argv) > 1 else "data/spark")
     with local_spark_cluster(workdir) as endpoint:
         print(f"Spark Thrift server on {endpoint.host}:{endpoint.port} (master {endpoint.master_url}); Ctrl-C stops it.")
