@@ -134,7 +134,10 @@ def _thrift_server_conf(workdir: Path, master_url: str, port: int) -> list[str]:
         "spark.driver.bindAddress": HOST,
     }
     arguments = [argument for key, value in settings.items() for argument in ("--conf", f"{key}={value}")]
-    hive = {"hive.server2.thrift.port": str(port), "hive.server2.thrift.bind.host": HOST}
+    hive = {
+        "hive.server2.thrift.port": str(port),
+        "hive.server2.thrift.bind.host": HOST,
+    }
     return arguments + ["spark-internal"] + [a for key, value in hive.items() for a in ("--hiveconf", f"{key}={value}")]
 
 
@@ -152,27 +155,54 @@ def local_spark_cluster(workdir: Path) -> Iterator[SparkEndpoint]:
     with ExitStack() as running:
         master = _Process(
             "master",
-            [str(bin_dir / "spark-class"), "org.apache.spark.deploy.master.Master",
-             "--host", HOST, "--port", str(master_port), "--webui-port", str(_free_port())],
-            workdir, environment,
+            [
+                str(bin_dir / "spark-class"),
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                HOST,
+                "--port",
+                str(master_port),
+                "--webui-port",
+                str(_free_port()),
+            ],
+            workdir,
+            environment,
         )
         running.callback(master.stop)
         master.wait_for_port(master_port)
 
         worker = _Process(
             "worker",
-            [str(bin_dir / "spark-class"), "org.apache.spark.deploy.worker.Worker", master_url,
-             "--host", HOST, "--cores", str(WORKER_CORES), "--memory", WORKER_MEMORY,
-             "--webui-port", str(_free_port()), "--work-dir", str(workdir / "work")],
-            workdir, environment,
+            [
+                str(bin_dir / "spark-class"),
+                "org.apache.spark.deploy.worker.Worker",
+                master_url,
+                "--host",
+                HOST,
+                "--cores",
+                str(WORKER_CORES),
+                "--memory",
+                WORKER_MEMORY,
+                "--webui-port",
+                str(_free_port()),
+                "--work-dir",
+                str(workdir / "work"),
+            ],
+            workdir,
+            environment,
         )
         running.callback(worker.stop)
 
         thrift_server = _Process(
             "thrift-server",
-            [str(bin_dir / "spark-submit"), "--class", THRIFT_SERVER_CLASS,
-             *_thrift_server_conf(workdir, master_url, thrift_port)],
-            workdir, environment,
+            [
+                str(bin_dir / "spark-submit"),
+                "--class",
+                THRIFT_SERVER_CLASS,
+                *_thrift_server_conf(workdir, master_url, thrift_port),
+            ],
+            workdir,
+            environment,
         )
         running.callback(thrift_server.stop)
         thrift_server.wait_for_port(thrift_port)

@@ -44,9 +44,7 @@ def _iso_timestamp(text: str) -> str:
 
 def _sort_key(row: tuple) -> tuple:
     # Numbers rounded so that a float difference in the last digit does not reorder rows.
-    return tuple(
-        (0, "") if value is None else (1, f"{value:.6e}" if isinstance(value, float) else str(value)) for value in row
-    )
+    return tuple((0, "") if value is None else (1, f"{value:.6e}" if isinstance(value, float) else str(value)) for value in row)
 
 
 def _equal(left, right, six_decimals: bool) -> bool:

@@ -25,14 +25,17 @@ import duckdb
 import pytest
 
 if os.environ.get("CCW_SPARK_CHECK") != "1":
-    pytest.skip("the Spark check runs with `make spark-check` (CCW_SPARK_CHECK=1)", allow_module_level=True)
+    pytest.skip(
+        "the Spark check runs with `make spark-check` (CCW_SPARK_CHECK=1)",
+        allow_module_level=True,
+    )
 
-from compare import differences  # noqa: E402
-from pyhive import hive  # noqa: E402
+from compare import differences
+from pyhive import hive
 
-from orchestration.lib.policy import dbt_vars, load_policy  # noqa: E402
-from orchestration.lib.spark_cluster import local_spark_cluster  # noqa: E402
-from orchestration.lib.spark_raw import export_raw_layer, spark_raw_layer_ddl  # noqa: E402
+from orchestration.lib.policy import dbt_vars, load_policy
+from orchestration.lib.spark_cluster import local_spark_cluster
+from orchestration.lib.spark_raw import export_raw_layer, spark_raw_layer_ddl
 
 pytestmark = pytest.mark.spark
 
@@ -57,7 +60,15 @@ MARTS = {
 
 
 def _run(command: list[str], *, env: dict[str, str], cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess:
-    finished = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=3600)
+    finished = subprocess.run(
+        command,
+        check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     assert finished.returncode == 0, (
         f"{' '.join(command[:4])} ... exited {finished.returncode}\n{finished.stdout[-6000:]}\n{finished.stderr[-4000:]}"
     )
@@ -82,12 +93,36 @@ def timings():
 @pytest.fixture(scope="module")
 def duckdb_warehouse(tmp_path_factory, timings) -> Path:
     root = tmp_path_factory.mktemp("centre")
-    env = {**os.environ, "CCW_PII_HASH_KEY": "spark-check-key", "DAGSTER_HOME": str(root / "dagster")}
+    env = {
+        **os.environ,
+        "CCW_PII_HASH_KEY": "spark-check-key",
+        "DAGSTER_HOME": str(root / "dagster"),
+    }
     env.pop("CCW_DBT_TARGET", None)
     landing, warehouse = root / "landing", root / "warehouse.duckdb"
-    generate = [*CCW, "generate", "--out", str(landing), "--agents", "10", "--months", "2", "--start", FIRST_MONTH, "--seed", "7"]
+    generate = [
+        *CCW,
+        "generate",
+        "--out",
+        str(landing),
+        "--agents",
+        "10",
+        "--months",
+        "2",
+        "--start",
+        FIRST_MONTH,
+        "--seed",
+        "7",
+    ]
     _run(generate, env=env)
-    _timed("duckdb ccw run", timings, lambda: _run([*CCW, "run", "--landing", str(landing), "--warehouse", str(warehouse)], env=env))
+    _timed(
+        "duckdb ccw run",
+        timings,
+        lambda: _run(
+            [*CCW, "run", "--landing", str(landing), "--warehouse", str(warehouse)],
+            env=env,
+        ),
+    )
     return warehouse
 
 
@@ -160,11 +195,13 @@ def incremental_build(full_build, spark, timings) -> subprocess.CompletedProcess
     with spark[1].cursor() as cursor:
         for mart, date_column in MARTS.items():
             if date_column:
-                cursor.execute(
-                    f"insert into marts.{mart} select * from marts.{mart} where {date_column} >= date'{SECOND_MONTH}'"
-                )
+                cursor.execute(f"insert into marts.{mart} select * from marts.{mart} where {date_column} >= date'{SECOND_MONTH}'")
     extra = {"recompute_from": SECOND_MONTH.isoformat()}
-    return _timed("spark dbt build (incremental, one month)", timings, lambda: _dbt_build(spark, extra))
+    return _timed(
+        "spark dbt build (incremental, one month)",
+        timings,
+        lambda: _dbt_build(spark, extra),
+    )
 
 
 def test_the_whole_project_builds_and_passes_its_tests_on_spark(full_build):
@@ -181,6 +218,4 @@ def test_mart_equals_duckdb_after_a_build_from_empty(mart, full_build, spark, du
 @pytest.mark.parametrize("mart", MARTS)
 def test_mart_equals_duckdb_after_an_incremental_run(mart, incremental_build, spark, duckdb_warehouse):
     found = _mart_differences(duckdb_warehouse, spark[1], mart)
-    assert not found, f"marts.{mart} on Spark after recomputing {SECOND_MONTH:%Y-%m} differs from DuckDB:\n" + "\n".join(
-        found
-    )
+    assert not found, f"marts.{mart} on Spark after recomputing {SECOND_MONTH:%Y-%m} differs from DuckDB:\n" + "\n".join(found)
