@@ -14,6 +14,7 @@ SYSTEM_PACKAGES := fonts-wqy-microhei
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen
 
 generate: setup
 	$(UV) run ccw generate --out $(LANDING)
