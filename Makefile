@@ -45,4 +45,4 @@ clean:
 # distribution (Java 17 needed), `dbt build` with method thrift, every mart compared with DuckDB's.
 spark-check: setup
 	$(UV) sync --frozen --group spark
-	CCW_SPARK_CHECK=1 $(UV) run --frozen --group spark pytest tests/spark -v
+	CCW_SPARK_CHECK=1 $(UV) run --frozen --group spark pytest tests/spark -v -s

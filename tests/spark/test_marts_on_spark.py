@@ -176,6 +176,8 @@ def _duckdb_rows(warehouse: Path, table: str) -> tuple[list[str], list[tuple], f
 def _mart_differences(warehouse: Path, connection, table: str) -> list[str]:
     columns, expected, six_decimals = _duckdb_rows(warehouse, table)
     with connection.cursor() as cursor:
+        # dbt replaced the table's files since this session last read it: list them anew.
+        cursor.execute(f"refresh table marts.{table}")
         cursor.execute(f"select * from marts.{table} limit 0")
         spark_columns = [description[0] for description in cursor.description]
     if sorted(spark_columns) != sorted(columns):
