@@ -10,7 +10,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 # Debian packages the tests and documents need: a CJK font embedded in the HR scorecard PDFs.
 SYSTEM_PACKAGES := fonts-wqy-microhei
 
-.PHONY: setup system-packages run test generate ui docs clean
+.PHONY: setup system-packages run test generate ui docs clean spark-check
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -40,3 +40,9 @@ docs: setup
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs
+
+# The same dbt models on Apache Spark: a local master, worker and Thrift server from the pyspark
+# distribution (Java 17 needed), `dbt build` with method thrift, every mart compared with DuckDB's.
+spark-check: setup
+	$(UV) sync --frozen --group spark
+	CCW_SPARK_CHECK=1 $(UV) run --frozen --group spark pytest tests/spark -v -s

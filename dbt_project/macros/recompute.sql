@@ -6,8 +6,7 @@
     Without the vars, or on a first or --full-refresh build, the whole table is rebuilt.
 
     In a model:
-        {{ config(materialized='incremental', incremental_strategy='append',
-                  pre_hook="{{ delete_recomputed_rows('work_date') }}") }}
+        {{ config(materialized='incremental', **recomputed_by('work_date')) }}
         ... where {{ is_recomputed('work_date') }}
 #}
 
@@ -45,4 +44,30 @@
         delete from {{ this }}
         {%- if recompute_from() %} where {{ recomputed_range(date_column) }}{% endif %}
     {%- endif -%}
+{% endmacro %}
+
+
+{#
+    How an incremental model replaces the rows of the recomputed range, per engine. DuckDB deletes
+    them before appending. Spark's parquet tables cannot delete rows: the table is partitioned by
+    the same date column and each partition the model selects is overwritten whole (dynamic
+    partition overwrite), which replaces the same range.
+#}
+{% macro recomputed_by(date_column) %}
+    {{- return(adapter.dispatch('recomputed_by', 'ccw')(date_column)) -}}
+{% endmacro %}
+
+{% macro default__recomputed_by(date_column) %}
+    {{- return({
+        'incremental_strategy': 'append',
+        'pre_hook': "{{ delete_recomputed_rows('" ~ date_column ~ "') }}",
+    }) -}}
+{% endmacro %}
+
+{% macro spark__recomputed_by(date_column) %}
+    {{- return({
+        'incremental_strategy': 'insert_overwrite',
+        'file_format': 'parquet',
+        'partition_by': [date_column],
+    }) -}}
 {% endmacro %}

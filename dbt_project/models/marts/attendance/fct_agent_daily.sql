@@ -1,8 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_recomputed_rows('work_date') }}",
-) }}
+{{ config(materialized='incremental', **recomputed_by('work_date')) }}
 
 with
 

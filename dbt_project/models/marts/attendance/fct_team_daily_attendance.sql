@@ -3,11 +3,7 @@
     (实际工作人数 / 计划工作人数). Agents on approved leave stay scheduled.
 #}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_recomputed_rows('work_date') }}",
-) }}
+{{ config(materialized='incremental', **recomputed_by('work_date')) }}
 
 with
 

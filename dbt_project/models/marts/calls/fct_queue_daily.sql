@@ -1,8 +1,4 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_recomputed_rows('call_date') }}",
-) }}
+{{ config(materialized='incremental', **recomputed_by('call_date')) }}
 
 with
 
@@ -30,7 +26,7 @@ daily as (
                 else 0
             end
         ) as answered_within_service_level,
-        avg(case when is_answered = 1 then wait_seconds * 1.0 end) as asa_seconds
+        sum(case when is_answered = 1 then wait_seconds else 0 end) as answered_wait_seconds
     from offered_calls
     group by queue, enqueued_date
 
@@ -47,7 +43,8 @@ final as (
         cast(abandoned as {{ dbt.type_bigint() }}) as abandoned,
         cast(answered_within_service_level as {{ dbt.type_bigint() }}) as answered_within_service_level,
         case when offered > 0 then abandoned * 1.0 / offered end as abandon_rate,
-        asa_seconds,
+        -- A ratio of sums, not avg(): Spark averages decimals to only four more places.
+        case when answered > 0 then answered_wait_seconds * 1.0 / answered end as asa_seconds,
         case when offered > 0 then answered_within_service_level * 1.0 / offered end
             as service_level
     from daily

@@ -5,11 +5,7 @@
     engines summing into wider integers (DuckDB's HUGEINT) still hand readers plain integers.
 #}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_recomputed_rows('month') }}",
-) }}
+{{ config(materialized='incremental', **recomputed_by('month')) }}
 
 with
 

@@ -14,11 +14,7 @@
     noise (89.99999999999999 for 90) cannot move a total across a grade band.
 #}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_recomputed_rows('month') }}",
-) }}
+{{ config(materialized='incremental', **recomputed_by('month')) }}
 
 {%- set categories = policy('scoring.categories') -%}
 

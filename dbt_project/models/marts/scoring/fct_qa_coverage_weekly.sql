@@ -5,11 +5,7 @@
     up with 0 evaluations instead of going unseen.
 #}
 
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    pre_hook="{{ delete_recomputed_rows('week_end') }}",
-) }}
+{{ config(materialized='incremental', **recomputed_by('week_end')) }}
 
 with
 
