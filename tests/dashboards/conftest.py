@@ -39,7 +39,7 @@ class Server:
     settings: SupersetSettings
 
     def client(self, username: str = ADMIN, password: str | None = None) -> SupersetClient:
-        return SupersetClient(self.url, username, password or self.settings.admin_password)
+        return SupersetClient(self.url, username, self.settings.admin_password if password is None else password)
 
 
 @pytest.fixture(scope="session")
