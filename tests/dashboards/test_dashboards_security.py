@@ -6,8 +6,8 @@ import os
 
 import pytest
 import requests
-
 from dashboards_support import run_ccw
+
 from orchestration.lib.dashboards import SupersetError
 from orchestration.lib.dashboards.access import team_role
 

@@ -3,7 +3,7 @@
 - `executive`: every dashboard dataset, no SQL Lab;
 - `hr`: the scorecard and attendance datasets;
 - `analyst`: every dataset (customer number hashes included) and SQL Lab on the `marts` schema;
-- `team_lead_<team>`: the datasets that carry a team, filtered to that team; no SQL Lab.
+- `team_lead_<team>`: the datasets with a `team` column, always filtered to that team; no SQL Lab.
 """
 
 from __future__ import annotations
@@ -18,18 +18,6 @@ from orchestration.lib.dashboards.client import SupersetClient
 ANALYST_ONLY = {"fct_calls"}
 """Datasets with customer number hashes."""
 HR = {"agent_scorecard", "scorecard_components", "fct_agent_monthly", "fct_agent_daily", "qa_coverage_weekly", "agent_calls", "team_daily_attendance"}
-TEAM_DATASETS = {
-    "agent_scorecard", "scorecard_components", "fct_agent_monthly", "fct_agent_daily", "qa_coverage_weekly",
-    "agent_calls", "team_daily_attendance", "complaints",
-}
-"""Datasets with a `team` column: the only ones a team lead sees, always filtered to the team."""
-SQL_LAB_PERMISSIONS = {("can_sqllab", "Superset"), ("menu_access", "SQL Lab"), ("can_execute_sql_query", "SQLLab"),
-                       ("can_read", "Query"), ("can_read", "SavedQuery"), ("can_write", "SavedQuery"),
-                       ("can_export_csv", "SQLLab"), ("can_get_results", "SQLLab"), ("can_format_sql", "SQLLab"),
-                       ("can_estimate_query_cost", "SQLLab"), ("can_read", "SqlLab"), ("can_activate", "TabStateView"),
-                       ("can_post", "TabStateView"), ("can_put", "TabStateView"), ("can_delete", "TabStateView"),
-                       ("can_get", "TabStateView"), ("can_delete_query", "TabStateView"), ("can_migrate_query", "TabStateView"),
-                       ("can_read", "Database"), ("can_sqllab_history", "Superset")}
 
 
 def team_role(team: str) -> str:
@@ -54,6 +42,7 @@ class AccessSetter:
             for row in client.list_all("/api/v1/security/permissions-resources/")
         }
         self.roles = {row["name"]: row["id"] for row in client.list_all("/api/v1/security/roles/")}
+        self.team_datasets = {name for name, d in datasets.items() if "team" in d["columns"] and name not in ANALYST_ONLY}
 
     def role_permissions(self, role: str) -> set[int]:
         result = self.client.get(f"/api/v1/security/roles/{self.roles[role]}/permissions/")["result"]
@@ -73,7 +62,7 @@ class AccessSetter:
         name = team_role(team)
         rule = {
             "name": name, "filter_type": "Regular", "description": f"{team} only", "group_key": "team",
-            "tables": sorted(self.datasets[n]["id"] for n in TEAM_DATASETS if n in self.datasets),
+            "tables": sorted(self.datasets[n]["id"] for n in self.team_datasets),
             "roles": [role_id], "clause": f"team = {_sql_literal(team)}",
         }
         existing = [r for r in self.client.list_all("/api/v1/rowlevelsecurity/") if r["name"] == name]
@@ -88,14 +77,14 @@ def set_access(client: SupersetClient, datasets: dict[str, dict], warehouse: Pat
     access = AccessSetter(client, datasets)
     gamma = access.role_permissions("Gamma")
     everything = set(datasets)
-    sql_lab = {pv for key, pv in access.permissions.items() if key in SQL_LAB_PERMISSIONS}
+    sql_lab = access.role_permissions("sql_lab")  # Superset's own, kept current by `superset init`
     marts = {access.permissions[("schema_access", f"[{WAREHOUSE_DB}].[marts]")]}
     access.ensure_role("executive", gamma | access.dataset_access(everything - ANALYST_ONLY))
     access.ensure_role("hr", gamma | access.dataset_access(HR))
     access.ensure_role("analyst", gamma | sql_lab | marts | access.dataset_access(everything))
     names = ["executive", "hr", "analyst"]
     for team in teams(warehouse):
-        role_id = access.ensure_role(team_role(team), gamma | access.dataset_access(TEAM_DATASETS))
+        role_id = access.ensure_role(team_role(team), gamma | access.dataset_access(access.team_datasets))
         access.ensure_team_filter(role_id, team)
         names.append(team_role(team))
     return names

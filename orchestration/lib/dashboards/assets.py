@@ -45,8 +45,11 @@ def datasets(client: SupersetClient) -> dict[str, dict]:
 
 
 def refresh_columns(client: SupersetClient) -> dict[str, dict]:
-    """Reads every dataset's columns from the warehouse: the bundle names tables, not their types."""
+    """Reads every dataset's columns from the warehouse (the bundle names tables, not their types);
+    returns the datasets by name, each with the names of its `columns`."""
     found = datasets(client)
     for dataset in found.values():
         client.put(f"/api/v1/dataset/{dataset['id']}/refresh")
+        columns = client.get(f"/api/v1/dataset/{dataset['id']}")["result"]["columns"]
+        dataset["columns"] = {column["column_name"] for column in columns}
     return found
