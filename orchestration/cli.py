@@ -186,7 +186,8 @@ def serve(warehouse: Path | None, port: int, workers: int) -> None:
 @contextlib.contextmanager
 def _dagster_ui(port: int):
     _hand_hash_key_to_runs(Settings.from_env())
-    ui = subprocess.Popen(["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
+    dagster = str(Path(sys.executable).parent / "dagster")  # beside this Python, also outside `uv run`
+    ui = subprocess.Popen([dagster, "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
     try:
         yield ui
     finally:
