@@ -7,10 +7,11 @@ export UV_PYTHON_DOWNLOADS := never
 LANDING ?= data/landing
 WAREHOUSE ?= data/warehouse.duckdb
 
-# Debian packages the tests and documents need: a CJK font embedded in the HR scorecard PDFs.
-SYSTEM_PACKAGES := fonts-wqy-microhei
+# Debian packages the tests and documents need: a CJK font embedded in the HR scorecard PDFs,
+# and the headless Chromium the dashboard tests render Superset in.
+SYSTEM_PACKAGES := fonts-wqy-microhei chromium chromium-driver
 
-.PHONY: setup system-packages run test generate ui docs clean spark-check
+.PHONY: setup system-packages run test generate ui serve docs clean spark-check
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -34,6 +35,11 @@ test: setup system-packages
 
 ui: setup
 	$(UV) run ccw ui
+
+# Superset's dashboards on 127.0.0.1:$(PORT) and Dagster's UI on the next port.
+PORT ?= 8088
+serve: setup
+	$(UV) run ccw serve --warehouse $(WAREHOUSE) --port $(PORT)
 
 docs: setup
 	$(UV) run ccw dbt docs generate

@@ -153,6 +153,13 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
 def ui(port: int) -> None:
     """Open Dagster's UI on 127.0.0.1 with the pipeline, its runs, schedules and sensors."""
     settings = _configure(None, None, require_key=False)
+    _hand_hash_key_to_runs(settings)
+    click.echo(f"Dagster UI on http://127.0.0.1:{port} (home: {settings.dagster_home})")
+    os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
+
+
+def _hand_hash_key_to_runs(settings: Settings) -> None:
+    """Runs started from Dagster's UI inherit the hashing key, or the sample's key on sample data."""
     try:
         key, note = hash_key_from_env_or_sample(settings)
         os.environ["CCW_PII_HASH_KEY"] = key
@@ -160,8 +167,43 @@ def ui(port: int) -> None:
             click.echo(note)
     except SettingsError as error:
         click.echo(f"warning: runs started from the UI will fail to load extracts: {error}", err=True)
-    click.echo(f"Dagster UI on http://127.0.0.1:{port} (home: {settings.dagster_home})")
-    os.execvp("dagster", ["dagster", "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
+
+
+@main.command()
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help="Published warehouse to serve (default: data/warehouse.duckdb).")
+@click.option("--port", default=8088, show_default=True, help="Superset's port; Dagster's UI takes the next one.")
+@click.option("--workers", default=2, show_default=True, help="Superset's web server processes.")
+def serve(warehouse: Path | None, port: int, workers: int) -> None:
+    """Provision Superset's dashboards and serve them on 127.0.0.1, with Dagster's UI beside them.
+
+    Needs CCW_SUPERSET_SECRET_KEY and CCW_SUPERSET_ADMIN_PASSWORD. Re-running updates Superset's
+    roles, datasets, charts and dashboards in place. Runs until interrupted.
+    """
+    from orchestration.lib.dashboards import SupersetError, SupersetSettings, serving
+
+    settings = _configure(None, warehouse, require_key=False)
+    try:
+        superset = SupersetSettings.from_env(settings.warehouse)
+        with serving(superset, port, workers, say=click.echo) as url, _dagster_ui(port + 1):
+            click.echo(f"dashboards on {url} (user admin), Dagster UI on http://127.0.0.1:{port + 1}; Ctrl-C stops both")
+            while True:
+                time.sleep(3600)
+    except (SettingsError, SupersetError) as error:
+        raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+@contextlib.contextmanager
+def _dagster_ui(port: int):
+    _hand_hash_key_to_runs(Settings.from_env())
+    dagster = str(Path(sys.executable).parent / "dagster")  # beside this Python, also outside `uv run`
+    ui = subprocess.Popen([dagster, "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)])
+    try:
+        yield ui
+    finally:
+        ui.terminate()
+        ui.wait(timeout=60)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -12,6 +12,13 @@ import dagster as dg
 import duckdb
 
 WAREHOUSE_POOL = "warehouse"
+QUALITY_TABLES = ("load_log", "quarantine", "dq_results", "builds")
+"""The audit tables the data-quality dashboard reads, published after every run, blocked or not."""
+
+
+def quality_file(warehouse: Path) -> Path:
+    """Where the latest run's audit tables are published, beside the warehouse."""
+    return warehouse.with_name(f"{warehouse.stem}.quality{warehouse.suffix}")
 """Every asset that writes the warehouse runs in this pool, limited to one at a time."""
 
 
@@ -49,3 +56,24 @@ class WarehouseResource(dg.ConfigurableResource):
             os.fsync(handle.fileno())
         os.replace(staged, published)
         return published
+
+    def publish_quality(self, con: duckdb.DuckDBPyConnection) -> Path:
+        """Atomically replace `<stem>.quality.duckdb` with a copy of the working copy's audit tables.
+
+        The warehouse itself is only replaced when every blocking check passed; the results of a
+        blocked run must still reach the data-quality dashboard, so they travel in their own file.
+        """
+        target = quality_file(Path(self.published_path))
+        staged = target.with_name(f".{target.name}.{os.getpid()}.publishing")
+        staged.unlink(missing_ok=True)
+        con.execute("ATTACH ? AS quality_copy", [str(staged)])
+        try:
+            con.execute("CREATE SCHEMA quality_copy.audit")
+            for table in QUALITY_TABLES:
+                con.execute(f"CREATE TABLE quality_copy.audit.{table} AS SELECT * FROM audit.{table}")
+        finally:
+            con.execute("DETACH quality_copy")
+        with open(staged, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staged, target)
+        return target

@@ -31,7 +31,7 @@ import pytest
 import yaml
 from dagster import DagsterInstance
 
-from orchestration.lib.warehouse import WarehouseResource
+from orchestration.lib.warehouse import WarehouseResource, quality_file
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CCW = [sys.executable, "-m", "orchestration.cli"]
@@ -231,6 +231,13 @@ def assert_blocked(workspace: Workspace, result, check_name: str, asset: str, mo
     assert sha256(workspace.warehouse) == workspace.published_before
     failed = [o for o in outcomes(workspace, result, check_name, asset) if o.month == month and not o.passed]
     assert [o.severity for o in failed] == ["blocking"], failed
+    # The data-quality dashboard still sees the blocked run: its results are published on their own.
+    with duckdb.connect(str(quality_file(workspace.warehouse)), read_only=True) as con:
+        published_failures = con.execute(
+            "SELECT severity FROM audit.dq_results WHERE run_id = ? AND check_name = ? AND asset = ? AND NOT passed",
+            [run_id_of(result), check_name, asset],
+        ).fetchall()
+    assert ("blocking",) in published_failures
     return failed[0]
 
 

@@ -73,6 +73,7 @@ def raw_layer_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
         )
         outcomes += [expectation_outcome(con, f"raw.{extract.name}", warehouse) for extract in EXTRACTS]
         record(con, context.run.run_id, outcomes)
+        warehouse.publish_quality(con)
     yield from check_results(RAW_SPECS, outcomes)
 
 
@@ -82,6 +83,7 @@ def marts_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResou
         outcomes = [expectation_outcome(con, f"marts.{mart}", warehouse) for mart in MARTS]
         outcomes += qa_weekly_coverage(con, policy.get("quality.weekly_minimum_evaluations"))
         record(con, context.run.run_id, outcomes)
+        warehouse.publish_quality(con)
     docs = build_data_docs(results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs")
     context.log.info(f"Great Expectations Data Docs: {docs}")
     yield from check_results(MART_SPECS, outcomes)
