@@ -112,6 +112,7 @@ def _execute(settings: Settings, job_name: str, run_config: dict) -> None:
     click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
     from dagster import DagsterInstance
 
+    from orchestration.lib.abandoned_runs import release_abandoned_runs, run_tags
     from orchestration.lib.policy import PolicyError
     from orchestration.reporting import RunReport, print_run_summary
 
@@ -121,6 +122,9 @@ def _execute(settings: Settings, job_name: str, run_config: dict) -> None:
         click.echo(f"PUBLICATION BLOCKED: the scoring policy is invalid, nothing was run\n{error}", err=True)
         sys.exit(BLOCKED)
 
+    instance = DagsterInstance.get()
+    for run_id in release_abandoned_runs(instance):
+        click.echo(f"run {run_id} was left unfinished by a ccw process that is gone: marked failed, its warehouse slot freed")
     started = time.monotonic()
     dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
     dbt_log.parent.mkdir(parents=True, exist_ok=True)
@@ -128,8 +132,9 @@ def _execute(settings: Settings, job_name: str, run_config: dict) -> None:
     # dbt's own event stream is long: it goes to a file, the terminal gets one line per step.
     with open(dbt_log, "w") as log, contextlib.redirect_stdout(log):
         result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=DagsterInstance.get(),
+            instance=instance,
             raise_on_error=False,
+            tags=run_tags(),
             run_config={**run_config, "loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     report = RunReport.read(settings.working_warehouse, result.run_id)

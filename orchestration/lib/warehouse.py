@@ -11,6 +11,8 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
+from orchestration.lib.processes import process_alive
+
 WAREHOUSE_POOL = "warehouse"
 """Every asset that writes the warehouse runs in this pool, limited to one at a time."""
 
@@ -43,9 +45,19 @@ class WarehouseResource(dg.ConfigurableResource):
         """
         working = Path(self.working_path)
         published = Path(self.published_path)
+        _remove_abandoned_publications(published)
         staged = published.with_name(f".{published.name}.{os.getpid()}.publishing")
         shutil.copyfile(working, staged)
         with open(staged, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(staged, published)
         return published
+
+
+def _remove_abandoned_publications(published: Path) -> None:
+    """Staged copies left by a publication that was killed before its rename (its process is gone)."""
+    for staged in published.parent.glob(f".{published.name}.*.publishing"):
+        pid = staged.name.removeprefix(f".{published.name}.").removesuffix(".publishing")
+        if pid.isdigit() and not process_alive(int(pid)):
+            staged.unlink(missing_ok=True)
+
