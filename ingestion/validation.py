@@ -17,6 +17,7 @@ _OFFSET = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?)$"
 _LOCAL_TIMESTAMP_FORMATS = (
     "['%Y-%m-%d %H:%M:%S', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%dT%H:%M:%S.%f', '%Y-%m-%d %H:%M']"
 )
+_WHOLE_NUMBER = "'[+-]?[0-9]+'"
 _EXPECTED = {
     "integer": "a whole number",
     "number": "a number",
@@ -45,7 +46,7 @@ def typed_sql(column: Column) -> str:
         case "enum":
             return f"lower({value})"
         case "integer":
-            return f"CASE WHEN regexp_full_match({value}, '[+-]?[0-9]+') THEN try_cast({value} AS BIGINT) END"
+            return f"CASE WHEN regexp_full_match({value}, {_WHOLE_NUMBER}) THEN try_cast({value} AS BIGINT) END"
         case "number":
             return f"try_cast({value} AS DOUBLE)"
         case "timestamp":
@@ -90,15 +91,26 @@ def rule_checks(extract: Extract) -> list[tuple[str, str, str]]:
                 f"'unknown value ' || {_shown(column)} || ' (expected one of: {', '.join(column.values)})'",
             ))
         elif column.type in _EXPECTED:
+            unparsed = f"{typed} IS NULL"
+            if column.type == "integer":
+                # Digits too many for a BIGINT are still a whole number: its range rule names them.
+                unparsed = f"NOT regexp_full_match({_text(column)}, {_WHOLE_NUMBER})"
+            checks.append((
+                column.name,
+                f"{_text(column)} IS NOT NULL AND {unparsed}",
+                f"'not {_EXPECTED[column.type]}: ' || {_shown(column)}",
+            ))
+        compared = f"try_cast({_text(column)} AS DOUBLE)" if column.type == "integer" else typed
+        if column.minimum is not None:
+            checks.append((column.name, f"{compared} < {column.minimum}", f"'below the minimum {column.minimum:g}: ' || {_shown(column)}"))
+        if column.maximum is not None:
+            checks.append((column.name, f"{compared} > {column.maximum}", f"'above the maximum {column.maximum:g}: ' || {_shown(column)}"))
+        if column.type == "integer":
             checks.append((
                 column.name,
                 f"{_text(column)} IS NOT NULL AND {typed} IS NULL",
-                f"'not {_EXPECTED[column.type]}: ' || {_shown(column)}",
+                f"'a whole number too large to store: ' || {_shown(column)}",
             ))
-        if column.minimum is not None:
-            checks.append((column.name, f"{typed} < {column.minimum}", f"'below the minimum {column.minimum:g}: ' || {_shown(column)}"))
-        if column.maximum is not None:
-            checks.append((column.name, f"{typed} > {column.maximum}", f"'above the maximum {column.maximum:g}: ' || {_shown(column)}"))
     for rule in extract.ordered:
         earlier, later = extract.column(rule.earlier), extract.column(rule.later)
         checks.append((

@@ -113,6 +113,7 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
     click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
     from dagster import DagsterInstance
 
+    from orchestration.lib.abandoned_runs import release_abandoned_runs, run_tags
     from orchestration.lib.policy import PolicyError
     from orchestration.reporting import RunReport, print_run_summary
 
@@ -130,6 +131,9 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
     except NoSuchMonth as error:
         click.echo(str(error), err=True)
         sys.exit(1)
+    instance = DagsterInstance.get()
+    for run_id in release_abandoned_runs(instance):
+        click.echo(f"run {run_id} was left unfinished by a ccw process that is gone: marked failed, its warehouse slot freed")
     started = time.monotonic()
     dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
     dbt_log.parent.mkdir(parents=True, exist_ok=True)
@@ -137,9 +141,9 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
     # dbt's own event stream is long: it goes to a file, the terminal gets one line per step.
     with open(dbt_log, "w") as log, contextlib.redirect_stdout(log):
         result = job.execute_in_process(
-            instance=DagsterInstance.get(),
+            instance=instance,
             raise_on_error=False,
-            tags=tags,
+            tags=tags | run_tags(),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     report = RunReport.read(settings.working_warehouse, result.run_id)

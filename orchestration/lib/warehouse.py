@@ -11,7 +11,10 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
+from orchestration.lib.processes import process_alive
+
 WAREHOUSE_POOL = "warehouse"
+"""Every asset that writes the warehouse runs in this pool, limited to one at a time."""
 QUALITY_TABLES = ("load_log", "quarantine", "dq_results", "builds")
 """The audit tables the data-quality dashboard reads, published after every run, blocked or not."""
 
@@ -19,7 +22,6 @@ QUALITY_TABLES = ("load_log", "quarantine", "dq_results", "builds")
 def quality_file(warehouse: Path) -> Path:
     """Where the latest run's audit tables are published, beside the warehouse."""
     return warehouse.with_name(f"{warehouse.stem}.quality{warehouse.suffix}")
-"""Every asset that writes the warehouse runs in this pool, limited to one at a time."""
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -50,6 +52,7 @@ class WarehouseResource(dg.ConfigurableResource):
         """
         working = Path(self.working_path)
         published = Path(self.published_path)
+        _remove_abandoned_publications(published)
         staged = published.with_name(f".{published.name}.{os.getpid()}.publishing")
         shutil.copyfile(working, staged)
         with open(staged, "rb") as handle:
@@ -64,6 +67,7 @@ class WarehouseResource(dg.ConfigurableResource):
         blocked run must still reach the data-quality dashboard, so they travel in their own file.
         """
         target = quality_file(Path(self.published_path))
+        _remove_abandoned_publications(target)
         staged = target.with_name(f".{target.name}.{os.getpid()}.publishing")
         staged.unlink(missing_ok=True)
         con.execute("ATTACH ? AS quality_copy", [str(staged)])
@@ -77,3 +81,11 @@ class WarehouseResource(dg.ConfigurableResource):
             os.fsync(handle.fileno())
         os.replace(staged, target)
         return target
+
+def _remove_abandoned_publications(published: Path) -> None:
+    """Staged copies left by a publication that was killed before its rename (its process is gone)."""
+    for staged in published.parent.glob(f".{published.name}.*.publishing"):
+        pid = staged.name.removeprefix(f".{published.name}.").removesuffix(".publishing")
+        if pid.isdigit() and not process_alive(int(pid)):
+            staged.unlink(missing_ok=True)
+
