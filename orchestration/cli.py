@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -186,6 +187,9 @@ def serve(warehouse: Path | None, port: int, workers: int) -> None:
     from orchestration.lib.dashboards import SupersetError, SupersetSettings, serving
 
     settings = _configure(None, warehouse, require_key=False)
+    # A service manager stops with SIGTERM: leave through the same cleanup as Ctrl-C, so that
+    # gunicorn and Dagster's UI stop too.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         superset = SupersetSettings.from_env(settings.warehouse)
         with serving(superset, port, workers, say=click.echo) as url, _dagster_ui(port + 1):
@@ -196,6 +200,10 @@ def serve(warehouse: Path | None, port: int, workers: int) -> None:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
         click.echo("stopped")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
