@@ -47,8 +47,8 @@ class RebuildConfig(dg.Config):
     pool=WAREHOUSE_POOL,
 )
 def ccw_dbt_models(context: dg.AssetExecutionContext, config: RebuildConfig, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # The committed profile reads the file to build from the environment of the dbt process.
-    os.environ["CCW_DBT_WAREHOUSE"] = warehouse.working_path
+    # The committed profile reads the file to build (and DuckDB's memory settings) from the environment.
+    os.environ.update(warehouse.dbt_environment())
     backfill = config.months()
     with warehouse.connect() as con:
         if backfill:

@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.lib.policy import dbt_vars, load_policy
-from orchestration.lib.settings import REPO_ROOT, Settings
+from orchestration.lib.settings import REPO_ROOT, Settings, dbt_environment
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -21,7 +21,9 @@ if _interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_interpreter_bin, os.environ.get("PATH", "")])
 
 # dbt's committed profile reads the file it builds from the environment: parsing needs it too.
-os.environ.setdefault("CCW_DBT_WAREHOUSE", str(Settings.from_env().working_warehouse))
+_settings = Settings.from_env()
+for _name, _value in dbt_environment(_settings.working_warehouse, _settings.duckdb_memory_limit).items():
+    os.environ.setdefault(_name, _value)
 
 # Validated at start-up: a broken policy stops the pipeline before anything runs.
 policy = load_policy()
