@@ -10,7 +10,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 # Debian packages the tests and documents need: a CJK font embedded in the HR scorecard PDFs.
 SYSTEM_PACKAGES := fonts-wqy-microhei
 
-.PHONY: setup system-packages run test generate ui docs clean
+.PHONY: setup system-packages run test bench generate ui docs clean
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -31,6 +31,10 @@ system-packages:
 
 test: setup system-packages
 	$(UV) run pytest
+
+# Generates 1,000 agents x 12 months once (data/bench/cache/), then measures; see README, Performance.
+bench: setup
+	$(UV) run ccw bench
 
 ui: setup
 	$(UV) run ccw ui

@@ -22,8 +22,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def bench(tmp_path_factory):
     root = tmp_path_factory.mktemp("bench")
-    env = {**os.environ, "CCW_PII_HASH_KEY": "bench-test-key", "CCW_DUCKDB_MEMORY_LIMIT": "1GB"}
-    arguments = ["--agents", "10", "--months", "1", "--start", "2026-07"]
+    env = {**os.environ, "CCW_PII_HASH_KEY": "bench-test-key"}
+    arguments = ["--agents", "10", "--months", "1"]
     arguments += ["--cache", str(root / "cache"), "--work", str(root / "run"), "--out", str(root / "results.json")]
     result = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", "bench", *arguments],

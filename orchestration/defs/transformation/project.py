@@ -47,6 +47,24 @@ dbt_project = DbtProject(
     prepare_project_cli_args=["--quiet", "parse", "--vars", policy_vars],
 )
 
-# Parsed on every load (partial parsing keeps it quick) so the manifest always matches the models
-# and the policy on disk.
-dbt_project.preparer.prepare(dbt_project)
+
+def _manifest_stamp() -> str:
+    """What the manifest was parsed from: models, macros, policy and the profile's environment."""
+    profile_environment = sorted((name, value) for name, value in os.environ.items() if name.startswith("CCW_DBT_"))
+    return json.dumps([transform_version, policy_vars, profile_environment])
+
+
+def _prepare_manifest() -> None:
+    """Parse the project only when the manifest does not match the models and policy on disk.
+
+    Starting dbt costs seconds; every run would otherwise start it twice (parse, then build).
+    """
+    stamp_file = dbt_project.manifest_path.with_name("ccw_manifest_stamp.json")
+    stamp = _manifest_stamp()
+    if dbt_project.manifest_path.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return
+    dbt_project.preparer.prepare(dbt_project)
+    stamp_file.write_text(stamp)
+
+
+_prepare_manifest()
