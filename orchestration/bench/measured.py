@@ -43,6 +43,8 @@ class Measured:
             "peak_memory_mb": round(self.peak_memory_bytes / 2**20),
             "largest_process_mb": round(self.largest_process_bytes / 2**20),
             "stages": self.stages,
+            # Starting the process, loading the definitions, and Dagster's own work between steps.
+            "outside_steps_seconds": round(self.seconds - sum(stage["seconds"] for stage in self.stages.values()), 1),
             "command": " ".join(self.command),
             "log": self.log,
         }

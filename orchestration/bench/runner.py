@@ -124,12 +124,18 @@ def machine() -> dict:
 
 def table(results: dict) -> str:
     """The results as the Markdown table of the README."""
-    rows = ["| run | time | " + " | ".join(STAGES) + " | peak memory |", "|---|---|" + "---|" * len(STAGES) + "---|"]
+    header = ["run", "time", *STAGES, "start-up and between steps", "peak memory"]
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, run in results["scenarios"].items():
         stages = " | ".join(f"{run['stages'][s]['seconds']:.1f} s" if s in run["stages"] else "-" for s in STAGES)
-        rows.append(f"| {name.replace('_', ' ')} | {run['seconds']:.1f} s | {stages} | {run['peak_memory_mb']:,} MB |")
+        rows.append(
+            f"| {name.replace('_', ' ')} | {run['seconds']:.1f} s | {stages} | {run['outside_steps_seconds']:.1f} s "
+            f"| {run['peak_memory_mb']:,} MB |"
+        )
     baseline = results["baseline"]
-    rows.append(f"| baseline script | {baseline['seconds']:.1f} s | " + " | ".join("-" for _ in STAGES) + f" | {baseline['peak_memory_mb']:,} MB |")
+    rows.append(
+        f"| baseline script | {baseline['seconds']:.1f} s | " + " | ".join("-" for _ in STAGES) + f" | - | {baseline['peak_memory_mb']:,} MB |"
+    )
     return "\n".join(rows)
 
 
