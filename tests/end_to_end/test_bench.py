@@ -5,7 +5,6 @@ No timing is asserted: the benchmark measures speed, the tests only that it meas
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.bench.baseline import compare_with_marts
+from orchestration.bench.baseline import compare_with_marts, compute_baseline
 from orchestration.bench.measured import STAGES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -41,21 +40,26 @@ def test_the_baseline_script_computes_the_same_kpis_as_the_marts(bench):
         agent_months, handled, decidable, scheduled, occupancy = con.execute(
             "SELECT count(*), sum(handled_calls), sum(fcr_decidable_calls), sum(scheduled_days), count(occupancy_rate) FROM baseline_kpis"
         ).fetchone()
-    assert agent_months == agreement["agent_months"] and agent_months >= 10
+    # The marts also hold agent-months with no calls, shifts or ACD time (only ratings or QA, say).
+    assert 10 <= agent_months <= agreement["agent_months"]
     assert handled > 0 and decidable > 0 and scheduled > 0 and occupancy > 0
 
 
-def test_a_baseline_that_differs_from_the_marts_is_reported(bench, tmp_path):
+def test_after_the_daily_run_and_the_backfill_the_marts_still_equal_the_baseline_and_a_difference_is_reported(bench, tmp_path):
     root, _, _ = bench
-    tampered = tmp_path / "baseline.duckdb"
-    shutil.copyfile(root / "run" / "baseline.duckdb", tampered)
-    with duckdb.connect(str(tampered)) as con:
+    run = root / "run"
+    baseline = tmp_path / "baseline.duckdb"
+    compute_baseline(run / "landing", baseline, "1GB")
+    assert compare_with_marts(baseline, run / "warehouse.duckdb")["equal"]
+
+    with duckdb.connect(str(baseline)) as con:
         con.execute("UPDATE baseline_kpis SET present_days = present_days + 1 WHERE agent_id = (SELECT min(agent_id) FROM baseline_kpis)")
         con.execute("UPDATE baseline_kpis SET aht_seconds = aht_seconds * 1.001 WHERE handled_calls > 0")
-    agreement = compare_with_marts(tampered, root / "run" / "warehouse.duckdb")
+    agreement = compare_with_marts(baseline, run / "warehouse.duckdb")
+
     assert not agreement["equal"]
     assert set(agreement["mismatches"]) == {"present_days", "aht_seconds"}
-    assert agreement["mismatches"]["aht_seconds"]["examples"]
+    assert agreement["mismatches"]["present_days"]["agent_months"] == 1
 
 
 def test_ccw_bench_writes_every_scenario_with_its_stages_and_memory(bench):
