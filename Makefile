@@ -11,7 +11,7 @@ WAREHOUSE ?= data/warehouse.duckdb
 # and the headless Chromium the dashboard tests render Superset in.
 SYSTEM_PACKAGES := fonts-wqy-microhei chromium chromium-driver
 
-.PHONY: setup system-packages run test generate ui serve docs clean spark-check
+.PHONY: setup system-packages run test bench generate ui serve docs clean spark-check
 
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -32,6 +32,10 @@ system-packages:
 
 test: setup system-packages
 	$(UV) run pytest
+
+# Generates 1,000 agents x 12 months once (data/bench/cache/), then measures; see README, Performance.
+bench: setup
+	$(UV) run ccw bench
 
 ui: setup
 	$(UV) run ccw ui

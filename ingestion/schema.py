@@ -42,7 +42,9 @@ AUDIT_TABLES = {
         rows_accepted BIGINT NOT NULL,
         rows_quarantined BIGINT NOT NULL,
         is_current BOOLEAN NOT NULL,
-        loaded_at TIMESTAMP NOT NULL
+        loaded_at TIMESTAMP NOT NULL,
+        file_size BIGINT,
+        file_modified_ns BIGINT
     """,
     "builds": """
         run_id VARCHAR,
@@ -76,6 +78,10 @@ AUDIT_TABLES = {
 }
 
 
+FILE_STAT_COLUMNS = ("file_size", "file_modified_ns")
+"""What a delivery's file looked like when loaded: a file with the same name, size and time is unchanged."""
+
+
 def raw_column_type(column: Column) -> str:
     return SQL_TYPES[column.type]
 
@@ -94,3 +100,6 @@ def create_schemas(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {extract.raw_table} (\n    {raw_columns_ddl(extract)}\n)")
     for table, columns in AUDIT_TABLES.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS audit.{table} ({columns})")
+    # Warehouses loaded before files were recognised by size and time get the columns, empty.
+    for column in FILE_STAT_COLUMNS:
+        con.execute(f"ALTER TABLE audit.load_log ADD COLUMN IF NOT EXISTS {column} BIGINT")

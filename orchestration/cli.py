@@ -154,6 +154,44 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
 
 
 @main.command()
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=Path("data/bench/cache"), show_default=True, help="Where the generated centre is kept and reused.")
+@click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=Path("data/bench/run"), show_default=True, help="Landing links, warehouse and logs of the runs (emptied first).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("data/bench/results.json"), show_default=True, help="The results, as JSON.")
+@click.option("--agents", default=1000, show_default=True)
+@click.option("--months", default=12, show_default=True)
+@click.option("--teams", type=int, help="Default: one team per 25 agents.")
+@click.option("--start", default="2025-01", show_default=True, help="First month YYYY-MM.")
+@click.option("--seed", default=0, show_default=True)
+def bench(cache: Path, work: Path, out: Path, agents: int, months: int, teams: int | None, start: str, seed: int) -> None:
+    """Measure a full build, a daily run and a one-month backfill against a plain-SQL baseline.
+
+    Exits 1 when a run failed or the baseline's KPIs differ from the marts.
+    """
+    from orchestration.bench.centre import CentreParameters
+    from orchestration.bench.runner import run_benchmark, table, write
+
+    load_dotenv(REPO_ROOT / ".env", override=False)
+    try:
+        memory_limit = Settings.from_env().duckdb_memory_limit
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from error
+    parameters = CentreParameters(agents, months, teams or max(1, agents // 25), _parse_month(start), seed)
+    results = run_benchmark(parameters, cache.resolve(), work.resolve(), memory_limit, click.echo)
+    write(results, out)
+    click.echo(table(results))
+    agreement = results["baseline"]["agrees_with_marts"]
+    click.echo(f"full build / baseline: {results['full_build_over_baseline']}")
+    if agreement:
+        verdict = "equal" if agreement["equal"] else f"DIFFERENT in {', '.join(agreement['mismatches'])}"
+        click.echo(f"baseline KPIs vs marts over {agreement['agent_months']:,} agent-months: {verdict}")
+    for name, stage in results["on_published"].items():
+        click.echo(f"{name}: " + ("measured" if stage.get("measured") else f"not measured ({stage.get('reason')})"))
+    click.echo(f"results written to {out}")
+    if not results["all_runs_succeeded"] or not (agreement and agreement["equal"]):
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--port", default=3000, show_default=True)
 def ui(port: int) -> None:
     """Open Dagster's UI on 127.0.0.1 with the pipeline, its runs, schedules and sensors."""

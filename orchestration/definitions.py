@@ -52,6 +52,7 @@ defs = dg.Definitions(
             published_path=str(settings.warehouse),
             working_path=str(settings.working_warehouse),
             quality_dir=str(settings.quality_dir),
+            memory_limit=settings.duckdb_memory_limit,
         ),
         "dbt": DbtCliResource(project_dir=dbt_project),
     },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 SAMPLE_MARKER = ".ccw-sample"
 """Written by `ccw generate` into a landing folder: its data is synthetic."""
+DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
+"""DuckDB otherwise takes 80% of the machine's memory; past its limit it spills to disk."""
+_MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 class SettingsError(RuntimeError):
@@ -24,6 +28,7 @@ class Settings:
     warehouse: Path
     timezone: str
     dagster_home: Path
+    duckdb_memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -32,11 +37,15 @@ class Settings:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise SettingsError(f"CCW_TIMEZONE={timezone!r} is not a known time zone") from error
+        memory_limit = os.environ.get("CCW_DUCKDB_MEMORY_LIMIT", "").strip() or DEFAULT_DUCKDB_MEMORY_LIMIT
+        if not _MEMORY_SIZE.fullmatch(memory_limit):
+            raise SettingsError(f"CCW_DUCKDB_MEMORY_LIMIT={memory_limit!r} is not a size like 3GB or 500MB")
         return cls(
             landing=Path(os.environ.get("CCW_LANDING_DIR", DATA_DIR / "landing")).resolve(),
             warehouse=Path(os.environ.get("CCW_WAREHOUSE", DATA_DIR / "warehouse.duckdb")).resolve(),
             timezone=timezone,
             dagster_home=Path(os.environ.get("DAGSTER_HOME", DATA_DIR / "dagster")).resolve(),
+            duckdb_memory_limit=memory_limit,
         )
 
     @property
@@ -57,6 +66,20 @@ class Settings:
     @property
     def sample_key_file(self) -> Path:
         return self.warehouse.parent / ".ccw-sample-pii-hash-key"
+
+
+def spill_dir_of(warehouse_file: Path) -> Path:
+    """Where DuckDB spills what does not fit its memory limit: beside the warehouse, on the same disk."""
+    return warehouse_file.with_name(f"{warehouse_file.name}.spill")
+
+
+def dbt_environment(warehouse_file: Path, memory_limit: str) -> dict[str, str]:
+    """What dbt's committed profile reads: the file it builds and DuckDB's memory settings."""
+    return {
+        "CCW_DBT_WAREHOUSE": str(warehouse_file),
+        "CCW_DBT_MEMORY_LIMIT": memory_limit,
+        "CCW_DBT_TEMP_DIRECTORY": str(spill_dir_of(warehouse_file)),
+    }
 
 
 def is_sample_landing(landing: Path) -> bool:
@@ -94,5 +117,5 @@ def prepare_environment(settings: Settings) -> Path:
         config.write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
     os.environ["DAGSTER_HOME"] = str(home)
     # dbt's committed profile reads the file it builds from the environment.
-    os.environ["CCW_DBT_WAREHOUSE"] = str(settings.working_warehouse)
+    os.environ.update(dbt_environment(settings.working_warehouse, settings.duckdb_memory_limit))
     return home

@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.lib.processes import process_alive
+from orchestration.lib.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, dbt_environment, spill_dir_of
 
 WAREHOUSE_POOL = "warehouse"
 """Every asset that writes the warehouse runs in this pool, limited to one at a time."""
@@ -29,6 +30,14 @@ class WarehouseResource(dg.ConfigurableResource):
     working_path: str
     quality_dir: str
     """Great Expectations validation results and Data Docs of the latest run."""
+    memory_limit: str = DEFAULT_DUCKDB_MEMORY_LIMIT
+    """DuckDB's memory limit in every process that writes the warehouse (this one and dbt)."""
+
+    def duckdb_config(self) -> dict[str, str]:
+        return {"memory_limit": self.memory_limit, "temp_directory": str(spill_dir_of(Path(self.working_path)))}
+
+    def dbt_environment(self) -> dict[str, str]:
+        return dbt_environment(Path(self.working_path), self.memory_limit)
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -38,7 +47,7 @@ class WarehouseResource(dg.ConfigurableResource):
         working.parent.mkdir(parents=True, exist_ok=True)
         if not working.exists() and published.exists():
             shutil.copyfile(published, working)
-        con = duckdb.connect(str(working))
+        con = duckdb.connect(str(working), config=self.duckdb_config())
         try:
             yield con
             con.execute("CHECKPOINT")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from ingestion.contract import EXTRACTS
 
 
@@ -73,6 +75,29 @@ def test_an_unchanged_file_is_skipped_by_its_checksum(landing, warehouse) -> Non
         {"file_name": "calls_2026-08-02.csv", "deliveries": 2},
     ]
     assert [(r["call_id"], r["queue"]) for r in warehouse.raw("calls")] == [("c1", "billing"), ("c2", "sales")]
+
+
+def test_an_untouched_file_is_not_read_again_and_a_touched_identical_one_is_skipped_by_checksum(landing, warehouse) -> None:
+    path = landing.write("calls_2026-08-01.csv", [{"call_id": "c1"}, {"call_id": "c2"}])
+    warehouse.load("calls")
+    loaded = path.stat()
+    # Same name, size and modification time: the loader trusts the file system and does not open it.
+    path.write_text(path.read_text().replace("c2", "c9"))
+    os.utime(path, ns=(loaded.st_atime_ns, loaded.st_mtime_ns))
+
+    untouched = warehouse.load("calls")
+
+    assert [f.status for f in untouched.files] == ["unchanged"]
+    assert [r["call_id"] for r in warehouse.raw("calls")] == ["c1", "c2"]
+
+    path.write_text(path.read_text().replace("c9", "c2"))
+    os.utime(path, ns=(loaded.st_atime_ns, loaded.st_mtime_ns + 10**9))
+
+    touched = warehouse.load("calls")
+
+    assert [f.status for f in touched.files] == ["unchanged"]
+    assert warehouse.load_log("calls")["calls_2026-08-01.csv"]["file_modified_ns"] == loaded.st_mtime_ns + 10**9
+    assert warehouse.dicts("SELECT count(*) AS deliveries FROM audit.load_log") == [{"deliveries": 1}]
 
 
 def write_a_bit_of_everything(landing) -> None:

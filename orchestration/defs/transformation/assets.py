@@ -35,8 +35,8 @@ class CcwTranslator(DagsterDbtTranslator):
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
-    # The committed profile reads the file to build from the environment of the dbt process.
-    os.environ["CCW_DBT_WAREHOUSE"] = warehouse.working_path
+    # The committed profile reads the file to build (and DuckDB's memory settings) from the environment.
+    os.environ.update(warehouse.dbt_environment())
     backfill = backfill_months(context)
     with warehouse.connect() as con:
         if backfill:

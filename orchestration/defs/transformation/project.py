@@ -11,7 +11,7 @@ from pathlib import Path
 from dagster_dbt import DbtProject
 
 from orchestration.lib.policy import dbt_vars, load_policy
-from orchestration.lib.settings import REPO_ROOT, Settings
+from orchestration.lib.settings import REPO_ROOT, Settings, dbt_environment
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -21,7 +21,9 @@ if _interpreter_bin not in os.environ.get("PATH", "").split(os.pathsep):
     os.environ["PATH"] = os.pathsep.join([_interpreter_bin, os.environ.get("PATH", "")])
 
 # dbt's committed profile reads the file it builds from the environment: parsing needs it too.
-os.environ.setdefault("CCW_DBT_WAREHOUSE", str(Settings.from_env().working_warehouse))
+_settings = Settings.from_env()
+for _name, _value in dbt_environment(_settings.working_warehouse, _settings.duckdb_memory_limit).items():
+    os.environ.setdefault(_name, _value)
 
 # Validated at start-up: a broken policy stops the pipeline before anything runs.
 policy = load_policy()
@@ -45,6 +47,24 @@ dbt_project = DbtProject(
     prepare_project_cli_args=["--quiet", "parse", "--vars", policy_vars],
 )
 
-# Parsed on every load (partial parsing keeps it quick) so the manifest always matches the models
-# and the policy on disk.
-dbt_project.preparer.prepare(dbt_project)
+
+def _manifest_stamp() -> str:
+    """What the manifest was parsed from: models, macros, policy and the profile's environment."""
+    profile_environment = sorted((name, value) for name, value in os.environ.items() if name.startswith("CCW_DBT_"))
+    return json.dumps([transform_version, policy_vars, profile_environment])
+
+
+def _prepare_manifest() -> None:
+    """Parse the project only when the manifest does not match the models and policy on disk.
+
+    Starting dbt costs seconds; every run would otherwise start it twice (parse, then build).
+    """
+    stamp_file = dbt_project.manifest_path.with_name("ccw_manifest_stamp.json")
+    stamp = _manifest_stamp()
+    if dbt_project.manifest_path.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+        return
+    dbt_project.preparer.prepare(dbt_project)
+    stamp_file.write_text(stamp)
+
+
+_prepare_manifest()
