@@ -108,8 +108,7 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
         backfill_id = dagster.launch_job_backfill("ccw_backfill", ["2026-07-01", "2026-08-01"])
         backfill = dagster.wait_for_backfill(backfill_id, timeout=900)
     finally:
-        os.killpg(ui.pid, signal.SIGTERM)
-        ui.wait(timeout=60)
+        stop_process_group(ui)
     assert backfill["status"] == "COMPLETED_SUCCESS", backfill
     dbt_runs = [run for run in backfill["runs"] if any(tag["key"] == "dagster/asset_partition_range_start" for tag in run["tags"])]
     assert len(dbt_runs) == 1, f"the whole range is one dbt build: {backfill['runs']}"
@@ -118,6 +117,16 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
     assert monthly(centre["warehouse"], "2026-07") == published["2026-07"], "July recomputed and published"
     june = [(agent, calls, None if aht is None else aht + 1000) for agent, calls, aht in published["2026-06"]]
     assert monthly(working, "2026-06") == june, "June, outside the range, untouched"
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """`dagster dev` may take long to stop its webserver, daemon and code servers: not past 30 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def free_port() -> int:
