@@ -246,19 +246,15 @@ def _interrupt(signum, frame) -> None:
 
 @contextlib.contextmanager
 def _dagster_ui(port: int):
+    from orchestration.lib.processes import stop_process_group
+
     _hand_hash_key_to_runs(Settings.from_env())
     dagster = str(Path(sys.executable).parent / "dagster")  # beside this Python, also outside `uv run`
     ui = subprocess.Popen([dagster, "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)], start_new_session=True)
     try:
         yield ui
     finally:
-        # `dagster dev` may wait long on its webserver, daemon and code servers: they stop as a group.
-        os.killpg(ui.pid, signal.SIGTERM)
-        try:
-            ui.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(ui.pid, signal.SIGKILL)
-            ui.wait()
+        stop_process_group(ui)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -1,8 +1,10 @@
-"""Whether a process that left something behind (a run, a staged file) is still running."""
+"""Processes the pipeline starts or finds: whether one is alive, and stopping a group of them."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 
 
 def process_alive(pid: int) -> bool:
@@ -13,3 +15,16 @@ def process_alive(pid: int) -> bool:
     except PermissionError:
         return True  # it exists, under another user
     return True
+
+
+def stop_process_group(process: subprocess.Popen, grace_seconds: float = 20) -> None:
+    """SIGTERM a child started with `start_new_session=True` and all it started; SIGKILL after the grace.
+
+    `dagster dev` may take long to stop its webserver, daemon and code servers.
+    """
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace_seconds)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,7 +1,6 @@
 """`ccw backfill` recomputes exactly the months asked for, publishes them, and is idempotent."""
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -11,6 +10,8 @@ import duckdb
 import pytest
 
 from dagster_graphql_client import DagsterUi
+
+from orchestration.lib.processes import stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MARTS = ("fct_agent_monthly", "fct_agent_scorecard", "fct_calls", "fct_agent_daily")
@@ -108,7 +109,7 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
         backfill_id = dagster.launch_job_backfill("ccw_backfill", ["2026-07-01", "2026-08-01"])
         backfill = dagster.wait_for_backfill(backfill_id, timeout=900)
     finally:
-        stop_process_group(ui)
+        stop_process_group(ui, grace_seconds=30)
     assert backfill["status"] == "COMPLETED_SUCCESS", backfill
     dbt_runs = [run for run in backfill["runs"] if any(tag["key"] == "dagster/asset_partition_range_start" for tag in run["tags"])]
     assert len(dbt_runs) == 1, f"the whole range is one dbt build: {backfill['runs']}"
@@ -117,16 +118,6 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
     assert monthly(centre["warehouse"], "2026-07") == published["2026-07"], "July recomputed and published"
     june = [(agent, calls, None if aht is None else aht + 1000) for agent, calls, aht in published["2026-06"]]
     assert monthly(working, "2026-06") == june, "June, outside the range, untouched"
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """`dagster dev` may take long to stop its webserver, daemon and code servers: not past 30 s."""
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 def free_port() -> int:
