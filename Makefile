@@ -30,8 +30,10 @@ system-packages:
 		else echo "please install: sudo apt-get install $$missing"; fi; \
 	fi
 
+# One pytest worker per CPU; see tests/conftest.py for how the files are shared out.
+TEST_WORKERS ?= auto
 test: setup system-packages
-	$(UV) run pytest
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
 
 # Generates 1,000 agents x 12 months once (data/bench/cache/), then measures; see README, Performance.
 bench: setup
