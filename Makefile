@@ -33,7 +33,7 @@ system-packages:
 # One pytest worker per CPU; see tests/conftest.py for how the files are shared out.
 TEST_WORKERS ?= auto
 test: setup system-packages
-	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup --durations=30
+	$(UV) run pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder --durations=30
 
 # Generates 1,000 agents x 12 months once (data/bench/cache/), then measures; see README, Performance.
 bench: setup

@@ -22,7 +22,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-HOST = "127.0.0.1"
+from orchestration.lib.ports import LOOPBACK as HOST
+from orchestration.lib.ports import free_port
+
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
 STARTUP_TIMEOUT_SECONDS = 240
 WORKER_CORES = 2
@@ -41,12 +43,6 @@ def spark_home() -> Path:
     import pyspark
 
     return Path(pyspark.__file__).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def _answers(port: int) -> bool:
@@ -149,7 +145,7 @@ def local_spark_cluster(workdir: Path) -> Iterator[SparkEndpoint]:
         (workdir / folder).mkdir(parents=True, exist_ok=True)
     environment = _environment(workdir)
     bin_dir = spark_home() / "bin"
-    master_port, thrift_port = _free_port(), _free_port()
+    master_port, thrift_port = free_port(), free_port()
     master_url = f"spark://{HOST}:{master_port}"
 
     with ExitStack() as running:
@@ -163,7 +159,7 @@ def local_spark_cluster(workdir: Path) -> Iterator[SparkEndpoint]:
                 "--port",
                 str(master_port),
                 "--webui-port",
-                str(_free_port()),
+                str(free_port()),
             ],
             workdir,
             environment,
@@ -184,7 +180,7 @@ def local_spark_cluster(workdir: Path) -> Iterator[SparkEndpoint]:
                 "--memory",
                 WORKER_MEMORY,
                 "--webui-port",
-                str(_free_port()),
+                str(free_port()),
                 "--work-dir",
                 str(workdir / "work"),
             ],
