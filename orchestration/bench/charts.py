@@ -15,7 +15,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from orchestration.lib.dashboards import SupersetClient, SupersetError, SupersetSettings, serving
+from orchestration.lib.dashboards import (
+    SupersetClient,
+    SupersetError,
+    SupersetSettings,
+    serving,
+)
 from orchestration.lib.dashboards.settings import ADMIN
 from orchestration.lib.ports import free_port
 
