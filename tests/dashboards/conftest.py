@@ -15,10 +15,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dashboards_support import free_port, run_ccw
+from dashboards_support import run_ccw
 
 from orchestration.lib.dashboards import SupersetClient, SupersetSettings, serving
 from orchestration.lib.dashboards.settings import ADMIN
+from orchestration.lib.ports import free_port
 
 HASH_KEY = "dashboards-test-hash-key"
 

@@ -1,16 +1,15 @@
 """`ccw backfill` recomputes exactly the months asked for, publishes them, and is idempotent."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-
 from dagster_graphql_client import DagsterUi
 
+from orchestration.lib.ports import free_port
 from orchestration.lib.processes import stop_process_group
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -118,9 +117,3 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
     assert monthly(centre["warehouse"], "2026-07") == published["2026-07"], "July recomputed and published"
     june = [(agent, calls, None if aht is None else aht + 1000) for agent, calls, aht in published["2026-06"]]
     assert monthly(working, "2026-06") == june, "June, outside the range, untouched"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

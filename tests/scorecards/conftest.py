@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from scorecards_support import HASH_KEY, JULY, Inbox, free_port, output_of, run_ccw
+from scorecards_support import HASH_KEY, JULY, Inbox, output_of, run_ccw
+
+from orchestration.lib.ports import free_port
 
 
 @pytest.fixture(scope="session")

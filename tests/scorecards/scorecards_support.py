@@ -5,7 +5,6 @@ from __future__ import annotations
 import email
 import json
 import os
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -91,12 +90,6 @@ class Inbox:
             self.on_data(received)
         self.messages.append(received)
         return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def smtp_env(port: int, **overrides: str) -> dict[str, str]:

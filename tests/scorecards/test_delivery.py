@@ -22,7 +22,6 @@ from scorecards_support import (
     MONTH,
     REPO_ROOT,
     agent_names,
-    free_port,
     ledger_of,
     manifest_of,
     marts_rows,
@@ -31,6 +30,8 @@ from scorecards_support import (
     scorecards,
     smtp_env,
 )
+
+from orchestration.lib.ports import free_port
 
 # KPIS.md: the grades and their Chinese names.
 GRADE_NAMES = {"excellent": "优秀", "good": "良好", "pass": "合格", "fail": "不合格"}

@@ -1,30 +1,23 @@
 """dbt's manifest is parsed when the definitions load only if the models or the policy changed."""
 
-from dagster_dbt import DbtProject
-
 from orchestration.defs.transformation import project
 
 
-def test_the_manifest_is_parsed_again_only_when_what_it_was_parsed_from_changed(tmp_path, monkeypatch):
+def test_the_manifest_is_parsed_again_only_when_what_it_was_parsed_from_changed(tmp_path):
     # Its own target folder: other tests' processes parse the shared one under their own environment.
-    own_project = DbtProject(
-        project_dir=project.DBT_PROJECT_DIR,
-        target_path=tmp_path / "target",
-        prepare_project_cli_args=["--quiet", "parse", "--vars", project.policy_vars],
-    )
-    monkeypatch.setattr(project, "dbt_project", own_project)
-    stamp_file = own_project.manifest_path.with_name("ccw_manifest_stamp.json")
+    own_project = project.dbt_project_with_target(tmp_path / "target")
+    stamp_file = project.manifest_stamp_file(own_project)
 
-    project._prepare_manifest()
+    project.prepare_manifest(own_project)
     assert stamp_file.read_text() == project._manifest_stamp()
     parsed_at = own_project.manifest_path.stat().st_mtime_ns
 
-    project._prepare_manifest()
+    project.prepare_manifest(own_project)
 
     assert own_project.manifest_path.stat().st_mtime_ns == parsed_at
 
     stamp_file.write_text("parsed from other models")
-    project._prepare_manifest()
+    project.prepare_manifest(own_project)
 
     assert own_project.manifest_path.stat().st_mtime_ns > parsed_at
     assert stamp_file.read_text() == project._manifest_stamp()

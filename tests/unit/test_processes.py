@@ -3,13 +3,22 @@
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 from orchestration.lib.processes import group_members, stop_process_group
 
 
+def wait_for_sleep(leader: subprocess.Popen) -> None:
+    """Until the group's `sleep` runs: the trap before it in the script is set by then."""
+    deadline = time.monotonic() + 30
+    while not any(Path(f"/proc/{pid}/comm").read_text().strip() == "sleep" for pid in group_members(leader.pid)):
+        assert time.monotonic() < deadline, f"the group of {leader.pid} never started its sleep"
+        time.sleep(0.05)
+
+
 def test_a_group_that_ignores_sigterm_is_killed_after_the_grace_period():
     stubborn = subprocess.Popen(["bash", "-c", "trap '' TERM; sleep 300 & wait"], start_new_session=True)
-    time.sleep(0.5)  # let bash install its trap and start its child
+    wait_for_sleep(stubborn)
     assert len(group_members(stubborn.pid)) == 2
 
     stop_process_group(stubborn, grace_seconds=1)
@@ -21,7 +30,7 @@ def test_a_group_that_ignores_sigterm_is_killed_after_the_grace_period():
 def test_a_child_that_outlives_its_stopped_leader_is_killed_too():
     # The leader stops on SIGTERM; its child ignores it, as a server slow to shut down would.
     leader = subprocess.Popen(["bash", "-c", "(trap '' TERM; sleep 300) & wait"], start_new_session=True)
-    time.sleep(0.5)
+    wait_for_sleep(leader)
 
     stop_process_group(leader, grace_seconds=1)
 

@@ -42,10 +42,17 @@ def _transform_version() -> str:
 
 transform_version = _transform_version()
 
-dbt_project = DbtProject(
-    project_dir=DBT_PROJECT_DIR,
-    prepare_project_cli_args=["--quiet", "parse", "--vars", policy_vars],
-)
+
+def dbt_project_with_target(target_path: Path) -> DbtProject:
+    """The project, its artifacts (manifest, partial parse) in `target_path`."""
+    return DbtProject(
+        project_dir=DBT_PROJECT_DIR,
+        target_path=target_path,
+        prepare_project_cli_args=["--quiet", "parse", "--vars", policy_vars],
+    )
+
+
+dbt_project = dbt_project_with_target(DBT_PROJECT_DIR / "target")
 
 
 def _manifest_stamp() -> str:
@@ -54,17 +61,21 @@ def _manifest_stamp() -> str:
     return json.dumps([transform_version, policy_vars, profile_environment])
 
 
-def _prepare_manifest() -> None:
+def prepare_manifest(project: DbtProject) -> None:
     """Parse the project only when the manifest does not match the models and policy on disk.
 
     Starting dbt costs seconds; every run would otherwise start it twice (parse, then build).
     """
-    stamp_file = dbt_project.manifest_path.with_name("ccw_manifest_stamp.json")
+    stamp_file = manifest_stamp_file(project)
     stamp = _manifest_stamp()
-    if dbt_project.manifest_path.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+    if project.manifest_path.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
         return
-    dbt_project.preparer.prepare(dbt_project)
+    project.preparer.prepare(project)
     stamp_file.write_text(stamp)
 
 
-_prepare_manifest()
+def manifest_stamp_file(project: DbtProject) -> Path:
+    return project.manifest_path.with_name("ccw_manifest_stamp.json")
+
+
+prepare_manifest(dbt_project)
