@@ -7,7 +7,6 @@ counts, which always reconcile: rows read = rows accepted + rows quarantined.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,9 +16,10 @@ import duckdb
 import pyarrow as pa
 
 from ingestion.contract import Extract
-from ingestion.landing import Delivery, expected_name, find_deliveries
+from ingestion.landing import Delivery, find_deliveries
 from ingestion.pii import key_pads, mask_digits
-from ingestion.reading import FileRejected, Malformed, ParsedFile, parse
+from ingestion.read_ahead import ReadAhead, ReadDelivery
+from ingestion.reading import Malformed, ParsedFile
 from ingestion.validation import enum_parameters, record_sql, validated_rows_sql
 
 # How a later delivery's quarantine reason cites the first delivery of its id.
@@ -82,35 +82,38 @@ def load_extract(
     loaded_before = set(current)
     deliveries = find_deliveries(landing, extract)
     pads = key_pads(settings.hash_key)
-    for number, delivery in enumerate(deliveries, start=1):
-        stat = delivery.path.stat()
-        file_stat = (stat.st_size, stat.st_mtime_ns)
-        if delivery.file_name in current and loaded[delivery.file_name][1] == file_stat:
-            result.files.append(FileLoad(delivery.file_name, "unchanged"))
-            continue
-        data = delivery.path.read_bytes()
-        checksum = hashlib.sha256(data).hexdigest()
-        if current.get(delivery.file_name) == checksum:
-            _record_file_stat(con, delivery, file_stat)
-            result.files.append(FileLoad(delivery.file_name, "unchanged"))
-            continue
-        if delivery.file_name in loaded_before:
-            # Its replacement may no longer hold an id whose later deliveries were quarantined as
-            # duplicates: those files come later in delivery order and are read again.
-            for name in _files_repeating_ids_of(con, delivery):
-                current.pop(name, None)
-        con.begin()
-        try:
-            _forget_earlier_delivery(con, delivery)
-            file_load = _load_file(con, delivery, data, checksum, settings, pads)
-            _record_file_stat(con, delivery, file_stat)
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        result.files.append(file_load)
-        if progress and (number % 30 == 0 or number == len(deliveries)):
-            progress(f"{extract.name}: {number}/{len(deliveries)} files")
+    file_stats = {d.file_name: _file_stat(d) for d in deliveries}
+
+    def untouched(delivery: Delivery) -> bool:
+        return delivery.file_name in current and loaded[delivery.file_name][1] == file_stats[delivery.file_name]
+
+    with ReadAhead(deliveries, expected=lambda d: not untouched(d)) as reads:
+        for number, delivery in enumerate(deliveries, start=1):
+            if untouched(delivery):
+                result.files.append(FileLoad(delivery.file_name, "unchanged"))
+                continue
+            read = reads.read(delivery)
+            if current.get(delivery.file_name) == read.checksum:
+                _record_file_stat(con, delivery, file_stats[delivery.file_name])
+                result.files.append(FileLoad(delivery.file_name, "unchanged"))
+                continue
+            if delivery.file_name in loaded_before:
+                # Its replacement may no longer hold an id whose later deliveries were quarantined as
+                # duplicates: those files come later in delivery order and are read again.
+                for name in _files_repeating_ids_of(con, delivery):
+                    current.pop(name, None)
+            con.begin()
+            try:
+                _forget_earlier_delivery(con, delivery)
+                file_load = _load_file(con, delivery, read, settings, pads)
+                _record_file_stat(con, delivery, file_stats[delivery.file_name])
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+            result.files.append(file_load)
+            if progress and (number % 30 == 0 or number == len(deliveries)):
+                progress(f"{extract.name}: {number}/{len(deliveries)} files")
     result.duplicates_quarantined = _quarantine_later_deliveries(con, extract)
     if result.duplicates_quarantined:
         result.files = _recounted(con, extract, result.files)
@@ -146,34 +149,20 @@ def _forget_earlier_delivery(con: duckdb.DuckDBPyConnection, delivery: Delivery)
     con.execute("UPDATE audit.load_log SET is_current = false WHERE extract = ? AND file_name = ?", [extract.name, name])
 
 
-def _load_file(con, delivery: Delivery, data: bytes, checksum: str, settings: LoadSettings, pads) -> FileLoad:
-    extract = delivery.extract
-    encoding = None
-    try:
-        if delivery.file_date is None:
-            raise FileRejected(f"file name does not follow {expected_name(extract)}")
-        parsed = parse(data)
-        encoding = parsed.encoding
-        _check_columns(extract, parsed)
-    except FileRejected as rejection:
-        return _reject_file(con, delivery, data, checksum, encoding, rejection, settings)
+def _file_stat(delivery: Delivery) -> tuple[int, int]:
+    stat = delivery.path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _load_file(con, delivery: Delivery, read: ReadDelivery, settings: LoadSettings, pads) -> FileLoad:
+    if read.rejection:
+        return _reject_file(con, delivery, read, settings)
+    parsed, checksum, encoding = read.parsed, read.checksum, read.encoding
     if parsed.rows_read == 0:
         return _log(con, delivery, checksum, encoding, "empty", settings, reason="no data rows")
     accepted, quarantined = _load_rows(con, delivery, parsed, settings, pads)
     quarantined += _quarantine_malformed(con, delivery, parsed.malformed)
     return _log(con, delivery, checksum, encoding, "loaded", settings, accepted=accepted, quarantined=quarantined)
-
-
-def _check_columns(extract: Extract, parsed: ParsedFile) -> None:
-    if not parsed.columns:
-        return
-    missing = [c.name for c in extract.columns if c.required and c.name not in parsed.columns]
-    if not missing:
-        return
-    reason = f"missing required column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}"
-    if len(parsed.columns) == 1 and any(sep in parsed.columns[0] for sep in ";\t|"):
-        reason += " (the header has a single column: is the file comma-separated?)"
-    raise FileRejected(reason, line=1, column=missing[0])
 
 
 def _load_rows(con, delivery: Delivery, parsed: ParsedFile, settings: LoadSettings, pads) -> tuple[int, int]:
@@ -254,9 +243,10 @@ def _quarantine_malformed(con, delivery: Delivery, malformed: list[Malformed]) -
     return len(malformed)
 
 
-def _reject_file(con, delivery: Delivery, data: bytes, checksum, encoding, rejection: FileRejected, settings) -> FileLoad:
+def _reject_file(con, delivery: Delivery, read: ReadDelivery, settings) -> FileLoad:
     """A file that cannot be read: each of its data lines is quarantined with the file's reason."""
-    lines = [number for number, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+    rejection = read.rejection
+    lines = [number for number, line in enumerate(read.data.split(b"\n"), start=1) if line.strip()]
     data_lines = lines[1:]  # the first line with content is the header
     where = f"line {rejection.line}" if rejection.line else "file"
     reason = f"file {delivery.file_name} rejected ({where}): {rejection.reason}"
@@ -267,7 +257,7 @@ def _reject_file(con, delivery: Delivery, data: bytes, checksum, encoding, rejec
         """,
         [delivery.extract.name, delivery.file_name, data_lines, rejection.column, reason, delivery.month],
     )
-    return _log(con, delivery, checksum, encoding, "rejected", settings, quarantined=len(data_lines), reason=reason)
+    return _log(con, delivery, read.checksum, read.encoding, "rejected", settings, quarantined=len(data_lines), reason=reason)
 
 
 def _log(con, delivery: Delivery, checksum, encoding, status, settings, *, accepted=0, quarantined=0, reason=None) -> FileLoad:

@@ -18,9 +18,13 @@
       5. callback      recorded resolved, no repeat, yet an outbound call to the customer was
                        dialled within the window.
       6. resolved      first-call resolved.
+
+    Incremental by month: a call's status depends only on the contacts after it, so the months
+    recomputed (which reach back by the window from the earliest new data) need only the
+    contacts from their start on.
 #}
 
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **recomputed_by('month')) }}
 
 with
 
@@ -46,10 +50,12 @@ judged_calls as (
         answered_at,
         ended_at,
         outcome,
+        month,
         {{ dbt.dateadd('hour', policy('fcr.repeat_window_hours'), 'ended_at') }}
             as repeat_window_ends_at
     from calls
     where direction = 'inbound' and is_handled = 1
+        and {{ is_recomputed('month') }}
 
 ),
 
@@ -88,6 +94,9 @@ customer_timeline as (
     from calls
     where customer_number_hash is not null
         and (is_offered = 1 or direction = 'outbound')
+        {%- if is_rebuilding_incrementally() and recompute_from() %}
+        and enqueued_at >= cast('{{ recompute_from() }}' as {{ dbt.type_timestamp() }})
+        {%- endif %}
 
 ),
 
@@ -139,6 +148,7 @@ statuses as (
         answered_at,
         ended_at,
         outcome,
+        month,
         repeat_window_ends_at,
         data_ends_at,
         next_offered_inbound_at,
