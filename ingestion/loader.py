@@ -245,9 +245,7 @@ def _quarantine_malformed(con, delivery: Delivery, malformed: list[Malformed]) -
 
 def _reject_file(con, delivery: Delivery, read: ReadDelivery, settings) -> FileLoad:
     """A file that cannot be read: each of its data lines is quarantined with the file's reason."""
-    rejection = read.rejection
-    lines = [number for number, line in enumerate(read.data.split(b"\n"), start=1) if line.strip()]
-    data_lines = lines[1:]  # the first line with content is the header
+    rejection, data_lines = read.rejection, list(read.rejected_lines)
     where = f"line {rejection.line}" if rejection.line else "file"
     reason = f"file {delivery.file_name} rejected ({where}): {rejection.reason}"
     con.execute(

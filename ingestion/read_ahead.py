@@ -22,13 +22,14 @@ FILES_AHEAD = 2
 
 @dataclass(frozen=True)
 class ReadDelivery:
-    data: bytes
     checksum: str
     encoding: str | None
     """None when the bytes could not be decoded."""
     parsed: ParsedFile | None
     rejection: FileRejected | None
     """Why the whole file cannot be loaded; then `parsed` is None."""
+    rejected_lines: tuple[int, ...] = ()
+    """A rejected file's data lines (non-blank, after the header), each quarantined with its reason."""
 
 
 def read_delivery(delivery: Delivery) -> ReadDelivery:
@@ -42,8 +43,14 @@ def read_delivery(delivery: Delivery) -> ReadDelivery:
         encoding = parsed.encoding
         _check_columns(delivery.extract, parsed)
     except FileRejected as rejection:
-        return ReadDelivery(data, checksum, encoding, None, rejection)
-    return ReadDelivery(data, checksum, encoding, parsed, None)
+        return ReadDelivery(checksum, encoding, None, rejection, _data_lines(data))
+    # The bytes are not kept: a loadable file goes on as its parsed table.
+    return ReadDelivery(checksum, encoding, parsed, None)
+
+
+def _data_lines(data: bytes) -> tuple[int, ...]:
+    lines = [number for number, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+    return tuple(lines[1:])  # the first line with content is the header
 
 
 def _check_columns(extract: Extract, parsed: ParsedFile) -> None:

@@ -39,6 +39,16 @@
 {% endmacro %}
 
 
+{#- Rows whose timestamp is on or after the first recomputed day: what a recomputed row can depend on. -#}
+{% macro is_on_or_after_recompute_start(timestamp_column) %}
+    {%- if is_rebuilding_incrementally() and recompute_from() -%}
+        {{ timestamp_column }} >= cast('{{ recompute_from() }}' as {{ dbt.type_timestamp() }})
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro delete_recomputed_rows(date_column) %}
     {%- if is_rebuilding_incrementally() -%}
         delete from {{ this }}

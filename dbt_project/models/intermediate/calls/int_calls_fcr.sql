@@ -94,9 +94,7 @@ customer_timeline as (
     from calls
     where customer_number_hash is not null
         and (is_offered = 1 or direction = 'outbound')
-        {%- if is_rebuilding_incrementally() and recompute_from() %}
-        and enqueued_at >= cast('{{ recompute_from() }}' as {{ dbt.type_timestamp() }})
-        {%- endif %}
+        and {{ is_on_or_after_recompute_start('enqueued_at') }}
 
 ),
 
