@@ -13,6 +13,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 ERROR_BOXES = ".ant-alert-error, [data-test='error-message'], .alert-danger"
+SIGN_IN_ATTEMPTS = 3
 SLUGS = ["centre-overview", "team-performance", "agent-scorecard", "attendance-discipline", "quality-complaints", "data-quality"]
 
 
@@ -25,16 +26,37 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def page(browser: Browser, superset) -> Iterator[Page]:
+def page(browser: Browser, superset, artifacts) -> Iterator[Page]:
     # Tall enough that every chart is in view: Superset only draws the charts on screen.
     page = browser.new_page(viewport={"width": 1600, "height": 2400})
-    page.goto(f"{superset.url}/login/")
-    page.fill("#username", "admin")
-    page.fill("#password", superset.settings.admin_password)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/superset/welcome/**")
+    _sign_in(page, superset, artifacts)
     yield page
     page.close()
+
+
+def _sign_in(page: Page, superset, artifacts) -> None:
+    """Signs in through the login form, as a user does.
+
+    On a busy machine the form has once come back to itself instead of opening the welcome page,
+    while the same password signed in through the REST API; so the form is tried again, and each
+    failed attempt leaves a screenshot and what the page said.
+    """
+    failures = []
+    for attempt in range(1, SIGN_IN_ATTEMPTS + 1):
+        page.goto(f"{superset.url}/login/")
+        page.wait_for_load_state("networkidle")
+        page.fill("#username", "admin")
+        page.fill("#password", superset.settings.admin_password)
+        page.click("[data-test='login-button']")
+        page.wait_for_url(lambda url: "/superset/welcome/" in url or "/login/?" in url, timeout=120_000)
+        if "/superset/welcome/" in page.url:
+            return
+        page.wait_for_load_state("networkidle")
+        screenshot = artifacts / f"sign-in-{attempt}.png"
+        page.screenshot(path=str(screenshot))
+        failures.append(f"attempt {attempt}: {page.url} ({screenshot}): {page.locator('body').inner_text()[:300]!r}")
+        print(failures[-1])
+    pytest.fail("the login form did not sign in:\n" + "\n".join(failures))
 
 
 @pytest.mark.parametrize("slug", SLUGS)
