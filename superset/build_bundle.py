@@ -79,10 +79,11 @@ def metric(label: str, sql: str) -> dict:
     return {"expressionType": "SQL", "sqlExpression": sql, "label": label, "hasCustomLabel": True, "optionName": f"metric_{label}"}
 
 
-def _query(columns: list, metrics: list[dict], orderby: list | None = None, row_limit: int = 10000) -> dict:
+def _query(columns: list, metrics: list[dict] | None, orderby: list | None = None, row_limit: int = 10000) -> dict:
+    # No metrics at all (None, as a dashboard sends for a raw table) selects rows; an empty list would group by every column.
     return {
         "columns": columns,
-        "metrics": metrics,
+        **({} if metrics is None else {"metrics": metrics}),
         "orderby": orderby or [],
         "filters": [],
         "extras": {"having": "", "where": ""},
@@ -121,7 +122,7 @@ def listing(name: str, dataset: Dataset, columns: list[str], order: str, width: 
         "table", query_mode="raw", groupby=[], metrics=[], all_columns=columns, percent_metrics=[],
         order_by_cols=[json.dumps([order, False])], row_limit=1000, server_page_length=10, table_timestamp_format="%Y-%m-%d %H:%M",
     )
-    return Chart(name, "table", dataset, form, _query(columns, [], [[order, False]], row_limit=1000), width=width)
+    return Chart(name, "table", dataset, form, _query(columns, None, [[order, False]], row_limit=1000), width=width)
 
 
 def pie(name: str, dataset: Dataset, column: str, m: dict) -> Chart:

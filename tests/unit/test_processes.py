@@ -2,10 +2,16 @@
 
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 from orchestration.lib.processes import group_members, stop_process_group
+
+HONOURS_SIGTERM = (
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_DFL);"
+    " signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM}); print('ready', flush=True); time.sleep(300)"
+)
 
 
 def wait_for_sleep(leader: subprocess.Popen) -> None:
@@ -39,9 +45,12 @@ def test_a_child_that_outlives_its_stopped_leader_is_killed_too():
 
 
 def test_a_group_that_honours_sigterm_stops_at_once():
-    polite = subprocess.Popen(["sleep", "300"], start_new_session=True)
+    # The child sets SIGTERM's default action itself, whatever it inherited, and says when it has.
+    polite = subprocess.Popen([sys.executable, "-c", HONOURS_SIGTERM], start_new_session=True, stdout=subprocess.PIPE, text=True)
+    assert polite.stdout.readline() == "ready\n"
 
     stop_process_group(polite, grace_seconds=30)
+    polite.stdout.close()
 
     assert polite.returncode == -signal.SIGTERM
     assert group_members(polite.pid) == []
