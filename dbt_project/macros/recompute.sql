@@ -15,8 +15,13 @@
 {% endmacro %}
 
 
+{% macro recompute_start_bound(column, column_type) %}
+    {{- return(column ~ " >= cast('" ~ recompute_from() ~ "' as " ~ column_type ~ ")") -}}
+{% endmacro %}
+
+
 {% macro recomputed_range(date_column) %}
-    {%- set bounds = [date_column ~ " >= cast('" ~ recompute_from() ~ "' as " ~ type_date() ~ ")"] -%}
+    {%- set bounds = [recompute_start_bound(date_column, type_date())] -%}
     {%- if var('recompute_until', none) -%}
         {%- do bounds.append(date_column ~ " < cast('" ~ var('recompute_until') ~ "' as " ~ type_date() ~ ")") -%}
     {%- endif -%}
@@ -42,7 +47,7 @@
 {#- Rows whose timestamp is on or after the first recomputed day: what a recomputed row can depend on. -#}
 {% macro is_on_or_after_recompute_start(timestamp_column) %}
     {%- if is_rebuilding_incrementally() and recompute_from() -%}
-        {{ timestamp_column }} >= cast('{{ recompute_from() }}' as {{ dbt.type_timestamp() }})
+        {{ recompute_start_bound(timestamp_column, dbt.type_timestamp()) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
