@@ -65,6 +65,13 @@ AUDIT_TABLES = {
         details VARCHAR,
         checked_at TIMESTAMP NOT NULL
     """,
+    "validated_loads": """
+        extract VARCHAR NOT NULL,
+        load_id BIGINT NOT NULL,
+        suite_digest VARCHAR NOT NULL,
+        run_id VARCHAR,
+        validated_at TIMESTAMP NOT NULL
+    """,
     "quarantine": """
         extract VARCHAR NOT NULL,
         file_name VARCHAR NOT NULL,

@@ -121,6 +121,12 @@ def suite_names() -> list[str]:
     return sorted(path.stem for path in _suites_dir().glob("*.json"))
 
 
+def suite_file(suite_name: str) -> Path:
+    """The committed JSON file of a suite."""
+    _check_known(suite_name)
+    return _suites_dir() / f"{suite_name}.json"
+
+
 def load_suite(suite_name: str) -> gx.ExpectationSuite:
     """A committed suite as the gate runs it."""
     _check_known(suite_name)

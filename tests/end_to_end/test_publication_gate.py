@@ -382,21 +382,28 @@ MART_DEFECTS = {
 }
 
 
-@pytest.mark.parametrize("defect", MART_DEFECTS)
-def test_the_mart_gate_blocks_values_out_of_range_and_duplicate_keys(centre, tmp_path, monkeypatch, defect):
-    """Valid extracts cannot produce these, so the mart gate is given a tampered published warehouse."""
+@pytest.fixture
+def baseline_warehouse(centre, tmp_path, monkeypatch) -> WarehouseResource:
+    """The baseline publication as a warehouse resource, for calling the gate's checks in this process."""
     # Importing the checks loads the pipeline's dbt project, whose profile needs a warehouse path.
     monkeypatch.delenv("CCW_POLICY_FILE", raising=False)
     monkeypatch.setenv("CCW_DBT_WAREHOUSE", str(tmp_path / "dbt_profile_target.duckdb"))
-    from orchestration.defs.quality.checks import expectation_outcome
-
-    table, tampering, column = MART_DEFECTS[defect]
     warehouse = WarehouseResource(
         published_path=str(tmp_path / "warehouse.duckdb"),
         working_path=str(tmp_path / "warehouse.working.duckdb"),
         quality_dir=str(tmp_path / "data_quality"),
     )
     shutil.copyfile(centre.baseline / "warehouse.duckdb", warehouse.published_path)
+    return warehouse
+
+
+@pytest.mark.parametrize("defect", MART_DEFECTS)
+def test_the_mart_gate_blocks_values_out_of_range_and_duplicate_keys(baseline_warehouse, defect):
+    """Valid extracts cannot produce these, so the mart gate is given a tampered published warehouse."""
+    from orchestration.defs.quality.checks import expectation_outcome
+
+    table, tampering, column = MART_DEFECTS[defect]
+    warehouse = baseline_warehouse
     with warehouse.connect() as con:
         (baseline_passed,) = con.execute(
             "SELECT bool_and(passed) FROM audit.dq_results WHERE check_name = 'expectations' AND asset = ?", [table]
@@ -409,6 +416,43 @@ def test_the_mart_gate_blocks_values_out_of_range_and_duplicate_keys(centre, tmp
     assert outcome.severity == "blocking"
     assert column in outcome.details
     assert column in [example["column"] for example in outcome.examples]
+
+
+def test_a_raw_table_is_validated_on_the_loads_its_suite_has_not_passed_until_they_pass(baseline_warehouse):
+    """The baseline run passed every load; one is made pending again, as a new delivery would be."""
+    from ingestion.contract import CALLS
+    from orchestration.defs.quality.checks import raw_expectation_outcome
+
+    warehouse = baseline_warehouse
+    with warehouse.connect() as con:
+        untouched = raw_expectation_outcome(con, CALLS, warehouse, "rerun")
+        assert untouched.passed and "no rows loaded since the suite passed every load" in untouched.details
+        (load_id, file_name) = con.execute(
+            """
+            SELECT load_id, file_name FROM audit.load_log
+            WHERE extract = 'calls' AND is_current AND rows_accepted > 0 ORDER BY load_id LIMIT 1
+            """
+        ).fetchall()[0]
+        con.execute("DELETE FROM audit.validated_loads WHERE load_id = ?", [load_id])
+        con.execute("UPDATE raw.calls SET direction = 'sideways' WHERE _file_name = ? AND _line_number = 2", [file_name])
+
+        def validations_of_the_load() -> list[tuple]:
+            return con.execute("SELECT run_id FROM audit.validated_loads WHERE load_id = ?", [load_id]).fetchall()
+
+        for attempt in ("first", "second"):
+            blocked = raw_expectation_outcome(con, CALLS, warehouse, attempt)
+            assert blocked.blocks, blocked
+            assert "of 1 load(s) not validated before" in blocked.details and "direction" in blocked.details
+            assert validations_of_the_load() == []
+
+        con.execute("UPDATE raw.calls SET direction = 'inbound' WHERE _file_name = ? AND _line_number = 2", [file_name])
+        passed = raw_expectation_outcome(con, CALLS, warehouse, "mended")
+        (rows_of_the_load,) = con.execute("SELECT count(*) FROM raw.calls WHERE _file_name = ?", [file_name]).fetchall()[0]
+
+    assert passed.passed, passed
+    assert f"expectations met on {rows_of_the_load:,} rows of 1 load(s) not validated before" in passed.details
+    with duckdb.connect(warehouse.working_path, read_only=True) as con:
+        assert con.execute("SELECT run_id FROM audit.validated_loads WHERE load_id = ?", [load_id]).fetchall() == [("mended",)]
 
 
 # --- warnings: recorded, and the month is published --------------------------------------------------
@@ -460,3 +504,10 @@ def test_warnings_are_recorded_for_their_table_and_month_and_the_month_is_publis
     schedules_of_august = outcome_of_month(outcomes(workspace, result, "next_month_schedules_published", "raw.schedules"), JULY)
     assert schedules_of_august.passed
     assert re.search(r"^\d+ warning\(s\) recorded \(not blocking\)", result.stdout, flags=re.MULTILINE)
+    # The raw suites validated July's late loads, not the August ones the baseline run passed.
+    (july_loads,) = workspace.query(
+        "SELECT count(*) FROM audit.load_log WHERE extract = 'calls' AND is_current AND rows_accepted > 0 AND file_date < ?",
+        [AUGUST],
+    )[0]
+    [calls_suite] = outcomes(workspace, result, "expectations", "raw.calls")
+    assert calls_suite.passed and f"rows of {july_loads} load(s) not validated before" in calls_suite.message, calls_suite

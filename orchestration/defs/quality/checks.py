@@ -1,24 +1,24 @@
 """The publication gate as Dagster asset checks: blocking ones stop everything downstream.
 
 Two steps judge the working warehouse: one after loading (the raw and audit layers: rules of the
-gate and a Great Expectations suite per extract), one after dbt (a suite per mart and the weekly
-QA coverage). dbt's own tests are checks of the dbt assets. Every outcome is also recorded in
+gate, and a Great Expectations suite per extract on the loads it has not passed yet), one after
+dbt (a suite per mart and the weekly QA coverage). dbt's own tests are checks of the dbt assets. Every outcome is also recorded in
 `audit.dq_results`, which is what `ccw run` and the data-quality dashboard read.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from ingestion.contract import EXTRACTS
+from ingestion.contract import EXTRACTS, Extract
 from orchestration.defs.quality.raw_layer_rules import raw_layer_outcomes
 from orchestration.defs.transformation.project import policy
-from pathlib import Path
-
-from orchestration.lib.expectations import ExpectationFailure, build_data_docs, validate_table
+from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_file, suite_name_for, validate_table
 from orchestration.lib.quality import CheckOutcome, record
+from orchestration.lib.validated_loads import mark_validated, pending_loads, rows_of_loads_sql, suite_digest
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 MARTS = (
@@ -71,7 +71,7 @@ def raw_layer_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
         outcomes = raw_layer_outcomes(
             con, policy.get("publication.quarantine_limit_rate"), policy.get("publication.schedules_due_day")
         )
-        outcomes += [expectation_outcome(con, f"raw.{extract.name}", warehouse) for extract in EXTRACTS]
+        outcomes += [raw_expectation_outcome(con, extract, warehouse, context.run.run_id) for extract in EXTRACTS]
         record(con, context.run.run_id, outcomes)
         warehouse.publish_quality(con)
     yield from check_results(RAW_SPECS, outcomes)
@@ -89,19 +89,56 @@ def marts_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResou
     yield from check_results(MART_SPECS, outcomes)
 
 
-def expectation_outcome(con: duckdb.DuckDBPyConnection, table: str, warehouse: WarehouseResource) -> CheckOutcome:
-    """The table's Great Expectations suite, on the whole table or a repeatable sample of it."""
-    (rows,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+def raw_expectation_outcome(
+    con: duckdb.DuckDBPyConnection, extract: Extract, warehouse: WarehouseResource, run_id: str
+) -> CheckOutcome:
+    """The extract's suite on the rows of the loads it has not passed yet (see `validated_loads`)."""
+    table = extract.raw_table
+    digest = suite_digest(suite_file(suite_name_for(table)))
+    loads = pending_loads(con, extract.name, digest)
+    (held,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+    if not loads and held:
+        return CheckOutcome(
+            EXPECTATIONS, table, "blocking", passed=True, observed_value=0,
+            details=f"no rows loaded since the suite passed every load ({held:,} rows)",
+        )
+    # An empty table is validated as it is: its row-count expectation is what reports it.
+    if not loads:
+        return expectation_outcome(con, table, warehouse)
+    outcome = expectation_outcome(
+        con, table, warehouse,
+        rows=rows_of_loads_sql(table, extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
+    )
+    if not outcome.blocks:
+        mark_validated(con, extract.name, loads, digest, run_id)
+    return outcome
+
+
+def expectation_outcome(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    warehouse: WarehouseResource,
+    *,
+    rows: str | None = None,
+    rows_described: str = "",
+) -> CheckOutcome:
+    """The table's Great Expectations suite on its rows (or the query `rows` of some of them), sampled when many."""
+    suite_name = suite_name_for(table)
     validated = table
-    if rows > SAMPLE_ROWS:
-        validated = f"sample_of_{table.replace('.', '_')}"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {validated} AS SELECT * FROM {table} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)")
+    if rows is not None:
+        validated = f"validated_{suite_name}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {validated} AS {rows}")
+    (count,) = con.execute(f"SELECT count(*) FROM {validated}").fetchall()[0]
+    if count > SAMPLE_ROWS:
+        sampled = f"sample_of_{suite_name}"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {sampled} AS SELECT * FROM {validated} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)")
+        validated = sampled
     outcome = validate_table(
-        con, validated, table.replace(".", "_"),
+        con, validated, suite_name,
         results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs",
     )
     failures = outcome.blocking_failures or outcome.warning_failures
-    scope = f"{outcome.row_count:,} rows" + (f" sampled of {rows:,}" if validated != table else "")
+    scope = " ".join(filter(None, [f"{outcome.row_count:,} rows", f"sampled of {count:,}" if count > SAMPLE_ROWS else "", rows_described]))
     return CheckOutcome(
         EXPECTATIONS,
         table,

@@ -190,12 +190,20 @@ def agents_on_roster(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[C
 
 def references_known_calls(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[CheckOutcome]:
     """Warning: evaluations or surveys of calls that were never loaded."""
+    # The calls referenced are looked up once, by a semi join the planner can build from the smaller side.
     months = con.execute(
         f"""
-        SELECT {_month_sql(extract)} AS month, count(*) AS rows,
-               count(*) FILTER (WHERE call_id NOT IN (SELECT call_id FROM {CALLS.raw_table})) AS unknown,
-               list(call_id ORDER BY call_id) FILTER (WHERE call_id NOT IN (SELECT call_id FROM {CALLS.raw_table}))[1:5]
-        FROM {extract.raw_table} GROUP BY 1 ORDER BY 1
+        WITH known AS (
+            SELECT DISTINCT referring.call_id FROM {extract.raw_table} AS referring
+            SEMI JOIN {CALLS.raw_table} AS calls ON calls.call_id = referring.call_id
+        ),
+        judged AS (
+            SELECT {_month_sql(extract)} AS month, call_id, call_id NOT IN (SELECT call_id FROM known) AS unknown
+            FROM {extract.raw_table}
+        )
+        SELECT month, count(*) AS rows, count(*) FILTER (WHERE unknown) AS unknown,
+               list(call_id ORDER BY call_id) FILTER (WHERE unknown)[1:5]
+        FROM judged GROUP BY 1 ORDER BY 1
         """
     ).fetchall()
     return [
