@@ -1,5 +1,6 @@
 """A daily run recomputes only the months new extracts can change, and ends where a full build does."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -103,3 +104,17 @@ def test_the_incremental_marts_equal_a_full_build_of_the_same_files(runs):
 def test_a_run_with_nothing_new_recomputes_nothing_and_changes_nothing(runs):
     assert "no extract changed since the last build" in runs["third"].stderr
     assert marts(runs["warehouse"]) == runs["after_second"]
+
+
+def test_the_unit_tests_run_with_the_full_build_and_not_again_while_the_transform_stays_the_same(runs):
+    manifest = json.loads((REPO_ROOT / "dbt_project" / "target" / "manifest.json").read_text(encoding="utf-8"))
+    unit_tests = {node["name"] for node in manifest["unit_tests"].values()}
+    with duckdb.connect(str(runs["warehouse"]), read_only=True) as con:
+        builds = con.execute("SELECT run_id, full_refresh FROM audit.builds ORDER BY built_at").fetchall()
+        checked = [
+            {name for (name,) in con.execute("SELECT check_name FROM audit.dq_results WHERE run_id = ?", [run_id]).fetchall()}
+            for run_id, _ in builds
+        ]
+    assert [full_refresh for _, full_refresh in builds] == [True, False, False]
+    assert unit_tests and checked[0] >= unit_tests
+    assert [names & unit_tests for names in checked[1:]] == [set(), set()]

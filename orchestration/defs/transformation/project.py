@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -14,6 +15,8 @@ from orchestration.lib.policy import dbt_vars, load_policy
 from orchestration.lib.settings import REPO_ROOT, Settings, dbt_environment
 
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+ENGINE_PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb")
+"""What computes the marts besides the models: a new version may compute them differently."""
 
 # dbt is installed beside this interpreter: let dagster-dbt find it even without an activated venv.
 _interpreter_bin = str(Path(sys.executable).parent)
@@ -31,12 +34,16 @@ policy_vars = json.dumps(dbt_vars(policy))
 
 
 def _transform_version() -> str:
-    """The policy label and a hash of the models and macros: when it changes, marts are rebuilt whole."""
+    """The policy label and a hash of the models, the macros and the engine's versions.
+
+    When it changes, the marts are rebuilt whole and dbt's unit tests run again.
+    """
     digest = hashlib.sha256()
     for path in sorted(DBT_PROJECT_DIR.glob("**/*")):
         if path.is_file() and path.suffix in (".sql", ".yml") and not path.is_relative_to(DBT_PROJECT_DIR / "target"):
             digest.update(path.relative_to(DBT_PROJECT_DIR).as_posix().encode())
             digest.update(path.read_bytes())
+    digest.update(" ".join(f"{package}=={version(package)}" for package in ENGINE_PACKAGES).encode())
     return f"{policy.version_label}+models.{digest.hexdigest()[:12]}"
 
 
