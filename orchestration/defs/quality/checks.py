@@ -2,8 +2,9 @@
 
 Two steps judge the working warehouse: one after loading (the raw and audit layers: rules of the
 gate, and a Great Expectations suite per extract on the loads it has not passed yet), one after
-dbt (a suite per mart and the weekly QA coverage). dbt's own tests are checks of the dbt assets. Every outcome is also recorded in
-`audit.dq_results`, which is what `ccw run` and the data-quality dashboard read.
+dbt (a suite per mart and the weekly QA coverage). dbt's own tests are checks of the dbt assets.
+Every outcome is also recorded in `audit.dq_results`, which is what `ccw run` and the data-quality
+dashboard read.
 """
 
 from collections import defaultdict
@@ -14,6 +15,7 @@ import dagster as dg
 import duckdb
 
 from ingestion.contract import EXTRACTS, Extract
+from ingestion.schema import create_schemas
 from orchestration.defs.quality.raw_layer_rules import raw_layer_outcomes
 from orchestration.defs.transformation.project import policy
 from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_file, suite_name_for, validate_table
@@ -68,6 +70,8 @@ MART_SPECS = _specs("marts", MART_CHECKS)
 @dg.multi_asset_check(specs=RAW_SPECS, pool=WAREHOUSE_POOL, description="The gate's rules on what was loaded.")
 def raw_layer_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
     with warehouse.connect() as con:
+        # The checks may run on their own (from Dagster's UI) on a warehouse older than an audit table.
+        create_schemas(con)
         outcomes = raw_layer_outcomes(
             con, policy.get("publication.quarantine_limit_rate"), policy.get("publication.schedules_due_day")
         )
