@@ -12,6 +12,7 @@ Each expectation's `meta.severity` (else its suite's) says whether its failure b
 
 from __future__ import annotations
 
+import hashlib
 import math
 import shutil
 from collections.abc import Mapping, Sequence
@@ -121,10 +122,10 @@ def suite_names() -> list[str]:
     return sorted(path.stem for path in _suites_dir().glob("*.json"))
 
 
-def suite_file(suite_name: str) -> Path:
-    """The committed JSON file of a suite."""
+def suite_digest(suite_name: str) -> str:
+    """The sha256 of a committed suite's file: it changes with any of its expectations."""
     _check_known(suite_name)
-    return _suites_dir() / f"{suite_name}.json"
+    return hashlib.sha256((_suites_dir() / f"{suite_name}.json").read_bytes()).hexdigest()
 
 
 def load_suite(suite_name: str) -> gx.ExpectationSuite:

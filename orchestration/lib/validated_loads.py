@@ -9,15 +9,9 @@ digest) sees every load again.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timezone
-from pathlib import Path
 
 import duckdb
-
-
-def suite_digest(suite_file: Path) -> str:
-    return hashlib.sha256(suite_file.read_bytes()).hexdigest()
 
 
 def pending_loads(con: duckdb.DuckDBPyConnection, extract: str, digest: str) -> list[int]:

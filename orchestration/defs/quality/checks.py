@@ -18,9 +18,9 @@ from ingestion.contract import EXTRACTS, Extract
 from ingestion.schema import create_schemas
 from orchestration.defs.quality.raw_layer_rules import raw_layer_outcomes
 from orchestration.defs.transformation.project import policy
-from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_file, suite_name_for, validate_table
+from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_digest, suite_name_for, validate_table
 from orchestration.lib.quality import CheckOutcome, record
-from orchestration.lib.validated_loads import mark_validated, pending_loads, rows_of_loads_sql, suite_digest
+from orchestration.lib.validated_loads import mark_validated, pending_loads, rows_of_loads_sql
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 MARTS = (
@@ -98,17 +98,17 @@ def raw_expectation_outcome(
 ) -> CheckOutcome:
     """The extract's suite on the rows of the loads it has not passed yet (see `validated_loads`)."""
     table = extract.raw_table
-    digest = suite_digest(suite_file(suite_name_for(table)))
+    digest = suite_digest(suite_name_for(table))
     loads = pending_loads(con, extract.name, digest)
-    (held,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
-    if not loads and held:
+    if not loads:
+        (held,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+        if not held:
+            # An empty table is validated as it is: its row-count expectation is what reports it.
+            return expectation_outcome(con, table, warehouse)
         return CheckOutcome(
             EXPECTATIONS, table, "blocking", passed=True, observed_value=0,
             details=f"no rows loaded since the suite passed every load ({held:,} rows)",
         )
-    # An empty table is validated as it is: its row-count expectation is what reports it.
-    if not loads:
-        return expectation_outcome(con, table, warehouse)
     outcome = expectation_outcome(
         con, table, warehouse,
         rows=rows_of_loads_sql(table, extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
