@@ -31,13 +31,10 @@ def pending_loads(con: duckdb.DuckDBPyConnection, extract: str, digest: str) -> 
     return [load_id for (load_id,) in rows]
 
 
-def rows_of_loads_sql(raw_table: str, extract: str, load_ids: list[int]) -> str:
-    """A query of the rows that `load_ids` brought into `raw_table` (load ids are integers, inlined)."""
+def loads_condition(extract: str, load_ids: list[int]) -> str:
+    """A condition on a raw table's rows: brought by one of `load_ids` (integers, inlined)."""
     ids = ", ".join(str(int(load_id)) for load_id in load_ids) or "NULL"
-    return (
-        f"SELECT * FROM {raw_table} WHERE _file_name IN ("
-        f"SELECT file_name FROM audit.load_log WHERE extract = '{extract}' AND load_id IN ({ids}))"
-    )
+    return f"_file_name IN (SELECT file_name FROM audit.load_log WHERE extract = '{extract}' AND load_id IN ({ids}))"
 
 
 def mark_validated(con: duckdb.DuckDBPyConnection, extract: str, load_ids: list[int], digest: str, run_id: str | None) -> None:

@@ -455,6 +455,33 @@ def test_a_raw_table_is_validated_on_the_loads_its_suite_has_not_passed_until_th
         assert con.execute("SELECT run_id FROM audit.validated_loads WHERE load_id = ?", [load_id]).fetchall() == [("mended",)]
 
 
+
+def test_a_table_of_more_rows_than_the_sample_is_validated_on_a_sample_of_the_rows_asked_for(baseline_warehouse, monkeypatch):
+    """Only the pending load's rows may be drawn: every other row of the table is made invalid."""
+    from ingestion.contract import CALLS
+    from orchestration.defs.quality import checks
+
+    warehouse = baseline_warehouse
+    with warehouse.connect() as con:
+        (load_id, file_name, rows_of_the_load) = con.execute(
+            """
+            SELECT load_id, file_name, rows_accepted FROM audit.load_log
+            WHERE extract = 'calls' AND is_current AND rows_accepted > 0 ORDER BY load_id LIMIT 1
+            """
+        ).fetchall()[0]
+        con.execute("DELETE FROM audit.validated_loads WHERE load_id = ?", [load_id])
+        con.execute("UPDATE raw.calls SET direction = 'sideways' WHERE _file_name <> ?", [file_name])
+        monkeypatch.setattr(checks, "SAMPLE_ROWS", rows_of_the_load // 3)
+
+        sampled = checks.raw_expectation_outcome(con, CALLS, warehouse, "sampled")
+        (sample_rows,) = con.execute("SELECT count(*) FROM validated_raw_calls").fetchall()[0]
+        whole_table = checks.expectation_outcome(con, "raw.calls", warehouse)
+
+    assert sampled.passed, sampled
+    assert sample_rows == rows_of_the_load // 3
+    assert f"{sample_rows:,} rows sampled of {rows_of_the_load:,} of 1 load(s) not validated before" in sampled.details
+    assert whole_table.blocks and "direction" in whole_table.details and "sampled of" in whole_table.details
+
 # --- warnings: recorded, and the month is published --------------------------------------------------
 
 

@@ -20,7 +20,7 @@ from orchestration.defs.quality.raw_layer_rules import raw_layer_outcomes
 from orchestration.defs.transformation.project import policy
 from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_digest, suite_name_for, validate_table
 from orchestration.lib.quality import CheckOutcome, record
-from orchestration.lib.validated_loads import mark_validated, pending_loads, rows_of_loads_sql
+from orchestration.lib.validated_loads import loads_condition, mark_validated, pending_loads
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 MARTS = (
@@ -111,7 +111,7 @@ def raw_expectation_outcome(
         )
     outcome = expectation_outcome(
         con, table, warehouse,
-        rows=rows_of_loads_sql(table, extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
+        where=loads_condition(extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
     )
     if not outcome.blocks:
         mark_validated(con, extract.name, loads, digest, run_id)
@@ -123,20 +123,13 @@ def expectation_outcome(
     table: str,
     warehouse: WarehouseResource,
     *,
-    rows: str | None = None,
+    where: str | None = None,
     rows_described: str = "",
 ) -> CheckOutcome:
-    """The table's Great Expectations suite on its rows (or the query `rows` of some of them), sampled when many."""
+    """The table's Great Expectations suite on its rows (those matching `where`), sampled when many."""
     suite_name = suite_name_for(table)
-    validated = table
-    if rows is not None:
-        validated = f"validated_{suite_name}"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {validated} AS {rows}")
-    (count,) = con.execute(f"SELECT count(*) FROM {validated}").fetchall()[0]
-    if count > SAMPLE_ROWS:
-        sampled = f"sample_of_{suite_name}"
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {sampled} AS SELECT * FROM {validated} USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)")
-        validated = sampled
+    (count,) = con.execute(f"SELECT count(*) FROM {table} WHERE {where or 'true'}").fetchall()[0]
+    validated = _rows_to_validate(con, table, suite_name, where, count)
     outcome = validate_table(
         con, validated, suite_name,
         results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs",
@@ -155,6 +148,27 @@ def expectation_outcome(
         ),
         examples=[_example(f) for f in failures[:5]],
     )
+
+
+def _rows_to_validate(con: duckdb.DuckDBPyConnection, table: str, suite_name: str, where: str | None, count: int) -> str:
+    """`table`, or a view of its rows matching `where`, or of a repeatable sample of them when many.
+
+    The sample draws row ids, then reads only the rows drawn: a reservoir of whole rows would carry
+    every column of every row through the sampler (7 s against 1.2 s on 15 million calls).
+    """
+    if count <= SAMPLE_ROWS and where is None:
+        return table
+    rows = f"SELECT * FROM {table} WHERE {where}"
+    if count > SAMPLE_ROWS:
+        # The sample is taken of a subquery: DuckDB samples a FROM clause before applying WHERE.
+        rows = (
+            f"SELECT * FROM {table} AS validated SEMI JOIN ("
+            f"SELECT sampled_rowid FROM (SELECT rowid AS sampled_rowid FROM {table} WHERE {where or 'true'}) "
+            f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)) AS sampled ON validated.rowid = sampled.sampled_rowid"
+        )
+    view = f"validated_{suite_name}"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {rows}")
+    return view
 
 
 def _describe(failure: ExpectationFailure) -> str:
