@@ -86,3 +86,16 @@
         'partition_by': [date_column],
     }) -}}
 {% endmacro %}
+
+
+{#-
+    In a test: the rows a build can have added or changed, those on or after the first
+    recomputed day (a backfill's later months too); every row when there is no such day.
+-#}
+{% macro changed_by_this_build(date_column) %}
+    {%- if date_column and recompute_from() -%}
+        {{ recompute_start_bound(date_column, type_date()) }}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{% endmacro %}

@@ -49,6 +49,7 @@ def run_dbt_command(
     *,
     policy: Policy | None = None,
     with_policy: bool = True,
+    extra_vars: dict[str, str] | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess:
     """Run `dbt <args>` on `warehouse`; target and logs go next to the warehouse file, not into the project."""
@@ -62,7 +63,7 @@ def run_dbt_command(
         "--log-path", str(scratch / "dbt_logs"),
     ]
     if with_policy:
-        command += ["--vars", json.dumps(dbt_vars(policy or load_policy()))]
+        command += ["--vars", json.dumps(dbt_vars(policy or load_policy()) | (extra_vars or {}))]
     environment = {**os.environ, "CCW_DBT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     finished = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=environment, capture_output=True, text=True)
     if check and finished.returncode != 0:

@@ -80,15 +80,17 @@ RAW_ROWS = {
 }
 
 
-def file_name(extract: Extract) -> str:
-    date_text = AUGUST_FIRST.isoformat() if extract.period == "day" else AUGUST_FIRST.strftime("%Y-%m")
+def file_name(extract: Extract, file_date: dt.date = AUGUST_FIRST) -> str:
+    date_text = file_date.isoformat() if extract.period == "day" else file_date.strftime("%Y-%m")
     return f"{extract.file_prefix}_{date_text}.csv"
 
 
-def insert_raw_row(connection: duckdb.DuckDBPyConnection, extract: Extract, row: dict, line_number: int = 2) -> None:
+def insert_raw_row(
+    connection: duckdb.DuckDBPyConnection, extract: Extract, row: dict, line_number: int = 2, file_date: dt.date = AUGUST_FIRST
+) -> None:
     lineage = {
-        "_file_name": file_name(extract),
-        "_file_date": AUGUST_FIRST,
+        "_file_name": file_name(extract, file_date),
+        "_file_date": file_date,
         "_line_number": line_number,
         "_extra": json.dumps({"unknown_column": "kept in raw only"}),
         "_loaded_at": dt.datetime(2026, 8, 2, 1, 0, 0),
@@ -182,6 +184,28 @@ def test_staging_tests_catch_rows_that_break_keys_ranges_and_orderings(
         "accepted_values_stg_telephony__states_state__available__on_call__wrap__busy__break__meeting__training",
     }
 
+
+
+def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_whole_table(
+    raw_warehouse: Path, run_dbt
+) -> None:
+    """c-1 comes again in a September file; c-2 twice in August, which the build before passed."""
+    calls = EXTRACTS_BY_NAME["calls"]
+    september = dt.date(2026, 9, 1)
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        for line_number, call_id in enumerate(["c-1", "c-2", "c-2"], start=2):
+            insert_raw_row(connection, calls, {**RAW_ROWS["calls"], "call_id": call_id}, line_number)
+        insert_raw_row(connection, calls, {**RAW_ROWS["calls"], "call_id": "c-1"}, file_date=september)
+
+    def failures_of_the_key_test(**extra_vars: str) -> int:
+        run_dbt(BUILD_STAGING, raw_warehouse, extra_vars=extra_vars, check=False)
+        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
+        [result] = [r for r in run_results["results"] if r["unique_id"].startswith("test.ccw.unique_stg_telephony__calls_call_id.")]
+        return result["failures"]
+
+    assert failures_of_the_key_test(recompute_from=september.isoformat()) == 1
+    assert failures_of_the_key_test() == 2
+    assert failures_of_the_key_test(recompute_from="2026-10-01") == 0
 
 def test_docs_generate_succeeds_on_the_staged_warehouse(staged_warehouse: Path, run_dbt) -> None:
     finished = run_dbt(["docs", "generate"], staged_warehouse)

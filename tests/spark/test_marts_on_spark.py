@@ -199,11 +199,15 @@ def incremental_build(full_build, spark, timings) -> subprocess.CompletedProcess
             if date_column:
                 cursor.execute(f"insert into marts.{mart} select * from marts.{mart} where {date_column} >= date'{SECOND_MONTH}'")
     extra = {"recompute_from": SECOND_MONTH.isoformat()}
-    # The incremental marts only: every other model and every test ran in the build from empty.
+    # The incremental marts and their tests, with the calls' staging view for its key tests (which
+    # then look only at the keys of the recomputed rows); the rest ran in the build from empty.
     return _timed(
-        "spark dbt run (incremental marts, one month)",
+        "spark dbt build (incremental marts, one month)",
         timings,
-        lambda: _dbt(spark, "run", "--select", "config.materialized:incremental", extra_vars=extra),
+        lambda: _dbt(
+            spark, "build", "--select", "config.materialized:incremental", "stg_telephony__calls",
+            "--exclude", "resource_type:unit_test", extra_vars=extra,
+        ),
     )
 
 

@@ -1,23 +1,10 @@
 {#
     No two rows share the same values in all of the listed columns: the test of a compound key.
+    With `recomputed_by` (see `duplicated_keys`), an incremental build looks only at the
+    keys of the rows it can have added or changed.
 #}
-{% test unique_combination_of_columns(model, combination_of_columns) %}
+{% test unique_combination_of_columns(model, combination_of_columns, recomputed_by=none) %}
 
-{%- set key_columns = combination_of_columns | join(', ') -%}
-
-with
-
-duplicated_keys as (
-
-    select
-        {{ key_columns }},
-        count(*) as row_count
-    from {{ model }}
-    group by {{ key_columns }}
-    having count(*) > 1
-
-)
-
-select * from duplicated_keys
+{{ duplicated_keys(model, combination_of_columns, recomputed_by) }}
 
 {% endtest %}
