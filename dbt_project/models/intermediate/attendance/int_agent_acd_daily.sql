@@ -1,9 +1,12 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **recomputed_by('activity_date')) }}
 
 {#
     Time on the ACD per agent and day. Sessions and state intervals are cut at midnight so each
     day gets the seconds that fell in it; a busy (示忙) interval longer than the limit is one
     violation on the date it started, however it is cut.
+
+    Incremental by day: the recomputed days get their pieces of the intervals that end on or
+    after the first of them; the earlier days such an interval spans keep their rows.
 #}
 
 {%- set busy_limit_seconds = policy('acd.busy_limit_minutes') * 60 %}
@@ -53,6 +56,7 @@ bounded_intervals as (
         {{ dbt.datediff('started_at', 'ended_at', 'second') }} as interval_seconds,
         cast(cast(started_at as {{ type_date() }}) as {{ dbt.type_timestamp() }}) as start_day_at
     from intervals
+    where {{ is_on_or_after_recompute_start('ended_at') }}
 
 ),
 
@@ -161,3 +165,4 @@ daily as (
 )
 
 select * from daily
+where {{ is_recomputed('activity_date') }}

@@ -26,18 +26,15 @@
 
 {{ config(materialized='incremental', **recomputed_by('month')) }}
 
+{#- Each part reads the calls itself: DuckDB materializes a CTE that is read more than once,
+    which for every call leg costs more than the reads. -#}
+
 with
-
-calls as (
-
-    select * from {{ ref('int_calls_classified') }}
-
-),
 
 end_of_data as (
 
     select max(enqueued_at) as data_ends_at
-    from calls
+    from {{ ref('int_calls_classified') }}
 
 ),
 
@@ -53,7 +50,7 @@ judged_calls as (
         month,
         {{ dbt.dateadd('hour', policy('fcr.repeat_window_hours'), 'ended_at') }}
             as repeat_window_ends_at
-    from calls
+    from {{ ref('int_calls_classified') }}
     where direction = 'inbound' and is_handled = 1
         and {{ is_recomputed('month') }}
 
@@ -62,7 +59,7 @@ judged_calls as (
 transferred_legs as (
 
     select distinct parent_call_id as call_id
-    from calls
+    from {{ ref('int_calls_classified') }}
     where parent_call_id is not null
 
 ),
@@ -91,7 +88,7 @@ customer_timeline as (
         cast(null as {{ dbt.type_string() }}) as judged_call_id,
         case when is_offered = 1 then enqueued_at end as offered_inbound_at,
         case when direction = 'outbound' then enqueued_at end as outbound_dialled_at
-    from calls
+    from {{ ref('int_calls_classified') }}
     where customer_number_hash is not null
         and (is_offered = 1 or direction = 'outbound')
         and {{ is_on_or_after_recompute_start('enqueued_at') }}
