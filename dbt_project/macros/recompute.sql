@@ -89,12 +89,12 @@
 
 
 {#-
-    In a test: the rows a build can have added or changed, those on or after the first
-    recomputed day (a backfill's later months too); every row when there is no such day.
+    In a test: the rows a build can have added or changed, those of the recomputed days (from the
+    first on, or a backfill's range); every row when there is no such day.
 -#}
 {% macro changed_by_this_build(date_column) %}
     {%- if date_column and recompute_from() -%}
-        {{ recompute_start_bound(date_column, type_date()) }}
+        {{ recomputed_range(date_column) }}
     {%- else -%}
         1 = 1
     {%- endif -%}

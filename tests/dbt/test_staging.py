@@ -189,7 +189,8 @@ def test_staging_tests_catch_rows_that_break_keys_ranges_and_orderings(
 def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_whole_table(
     raw_warehouse: Path, run_dbt
 ) -> None:
-    """c-1 comes again in a September file; c-2 twice in August, which the build before passed."""
+    """c-1 comes again in a September file; c-2 twice in August, which the build before passed.
+    A backfill of July alone looks at none of them."""
     calls = EXTRACTS_BY_NAME["calls"]
     september = dt.date(2026, 9, 1)
     with duckdb.connect(str(raw_warehouse)) as connection:
@@ -206,6 +207,7 @@ def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_w
     assert failures_of_the_key_test(recompute_from=september.isoformat()) == 1
     assert failures_of_the_key_test() == 2
     assert failures_of_the_key_test(recompute_from="2026-10-01") == 0
+    assert failures_of_the_key_test(recompute_from="2026-07-01", recompute_until="2026-08-01") == 0
 
 def test_docs_generate_succeeds_on_the_staged_warehouse(staged_warehouse: Path, run_dbt) -> None:
     finished = run_dbt(["docs", "generate"], staged_warehouse)

@@ -2,10 +2,10 @@
     The keys held by more than one row of `model`.
 
     A test of a large incremental table need not look at every key on every build: the rows
-    before the first recomputed day are those the last build kept, whose keys its tests passed.
-    Given `recomputed_by` (the model's date column that recompute_from bounds), only the keys
-    of the rows on or after that day are looked for, in the whole table: a new row may repeat an
-    old one's key. A full build looks at every key. Only for models whose rows before that day an
+    outside the recomputed days are those the last build kept, whose keys its tests passed.
+    Given `recomputed_by` (the model's date column that the recomputed range bounds), only the
+    keys of the recomputed rows are looked for, in the whole table: a new row may repeat an old
+    one's key. A full build looks at every key. Only for models whose rows outside that range an
     incremental build cannot change: incremental models, and views that make each row of one raw
     row (by its business date, or its file's date). Such a test is given its usual `name`: dbt
     would add the argument to it, and the checks' history is kept by name.

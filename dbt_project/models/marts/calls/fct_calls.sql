@@ -10,7 +10,9 @@ calls as (
 
 first_call_resolution as (
 
+    -- A leg's status is of the leg's own month.
     select * from {{ ref('int_calls_fcr') }}
+    where {{ is_recomputed('month') }}
 
 ),
 
