@@ -185,7 +185,6 @@ def test_staging_tests_catch_rows_that_break_keys_ranges_and_orderings(
     }
 
 
-
 def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_whole_table(
     raw_warehouse: Path, run_dbt
 ) -> None:
@@ -208,6 +207,7 @@ def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_w
     assert failures_of_the_key_test() == 2
     assert failures_of_the_key_test(recompute_from="2026-10-01") == 0
     assert failures_of_the_key_test(recompute_from="2026-07-01", recompute_until="2026-08-01") == 0
+
 
 def test_docs_generate_succeeds_on_the_staged_warehouse(staged_warehouse: Path, run_dbt) -> None:
     finished = run_dbt(["docs", "generate"], staged_warehouse)

@@ -455,7 +455,6 @@ def test_a_raw_table_is_validated_on_the_loads_its_suite_has_not_passed_until_th
         assert con.execute("SELECT run_id FROM audit.validated_loads WHERE load_id = ?", [load_id]).fetchall() == [("mended",)]
 
 
-
 def test_a_table_of_more_rows_than_the_sample_is_validated_on_a_sample_of_the_rows_asked_for(baseline_warehouse, monkeypatch):
     """Only the pending load's rows may be drawn: every other row of the table is made invalid."""
     from ingestion.contract import CALLS
@@ -481,6 +480,7 @@ def test_a_table_of_more_rows_than_the_sample_is_validated_on_a_sample_of_the_ro
     assert sample_rows == rows_of_the_load // 3
     assert f"{sample_rows:,} rows sampled of {rows_of_the_load:,} of 1 load(s) not validated before" in sampled.details
     assert whole_table.blocks and "direction" in whole_table.details and "sampled of" in whole_table.details
+
 
 # --- warnings: recorded, and the month is published --------------------------------------------------
 

@@ -129,7 +129,7 @@ def expectation_outcome(
     """The table's Great Expectations suite on its rows (those matching `where`), sampled when many."""
     suite_name = suite_name_for(table)
     (count,) = con.execute(f"SELECT count(*) FROM {table} WHERE {where or 'true'}").fetchall()[0]
-    validated = _rows_to_validate(con, table, suite_name, where, count)
+    validated = table if count <= SAMPLE_ROWS and where is None else _rows_to_validate(con, table, suite_name, where or "true", count)
     outcome = validate_table(
         con, validated, suite_name,
         results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs",
@@ -150,20 +150,18 @@ def expectation_outcome(
     )
 
 
-def _rows_to_validate(con: duckdb.DuckDBPyConnection, table: str, suite_name: str, where: str | None, count: int) -> str:
-    """`table`, or a view of its rows matching `where`, or of a repeatable sample of them when many.
+def _rows_to_validate(con: duckdb.DuckDBPyConnection, table: str, suite_name: str, where: str, count: int) -> str:
+    """A view of the table's rows matching `where`, or of a repeatable sample of them when many.
 
     The sample draws row ids, then reads only the rows drawn: a reservoir of whole rows would carry
     every column of every row through the sampler (7 s against 1.2 s on 15 million calls).
     """
-    if count <= SAMPLE_ROWS and where is None:
-        return table
     rows = f"SELECT * FROM {table} WHERE {where}"
     if count > SAMPLE_ROWS:
         # The sample is taken of a subquery: DuckDB samples a FROM clause before applying WHERE.
         rows = (
             f"SELECT * FROM {table} AS validated SEMI JOIN ("
-            f"SELECT sampled_rowid FROM (SELECT rowid AS sampled_rowid FROM {table} WHERE {where or 'true'}) "
+            f"SELECT sampled_rowid FROM (SELECT rowid AS sampled_rowid FROM {table} WHERE {where}) "
             f"USING SAMPLE reservoir({SAMPLE_ROWS} ROWS) REPEATABLE (42)) AS sampled ON validated.rowid = sampled.sampled_rowid"
         )
     view = f"validated_{suite_name}"
