@@ -72,6 +72,13 @@ AUDIT_TABLES = {
         run_id VARCHAR,
         validated_at TIMESTAMP NOT NULL
     """,
+    "validated_mart_months": """
+        mart VARCHAR NOT NULL,
+        month DATE NOT NULL,
+        suite_digest VARCHAR NOT NULL,
+        run_id VARCHAR,
+        validated_at TIMESTAMP NOT NULL
+    """,
     "quarantine": """
         extract VARCHAR NOT NULL,
         file_name VARCHAR NOT NULL,

@@ -1,6 +1,7 @@
 """`ccw backfill` recomputes exactly the months asked for, publishes them, and is idempotent."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +24,10 @@ def ccw(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     return result
 
 
+def run_id_of(result: subprocess.CompletedProcess) -> str:
+    return re.search(r"^run (\S+) succeeded", result.stdout, flags=re.MULTILINE).group(1)
+
+
 def monthly(warehouse: Path, month: str) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(
@@ -43,15 +48,20 @@ def centre(tmp_path_factory):
     ccw("generate", "--out", str(root / "landing"), "--agents", "8", "--teams", "2", "--start", "2026-06", "--months", "3", "--seed", "4", env=env)
     warehouse = root / "warehouse.duckdb"
     where = ("--landing", str(root / "landing"), "--warehouse", str(warehouse))
-    ccw("run", *where, env=env)
+    run = ccw("run", *where, env=env)
     built = {month: monthly(warehouse, month) for month in ("2026-06", "2026-08")}
     # Drift that only a recomputation repairs, in June and in August of the working copy.
     with duckdb.connect(str(root / "warehouse.working.duckdb")) as con:
         con.execute("UPDATE marts.fct_agent_monthly SET aht_seconds = aht_seconds + 1000 WHERE month IN ('2026-06-01', '2026-08-01')")
     first = ccw("backfill", "--from", "2026-06", "--to", "2026-06", *where, env=env)
     after_first = all_marts(warehouse)
-    ccw("backfill", "--from", "2026-06", "--to", "2026-06", *where, env=env)
-    return {"warehouse": warehouse, "built": built, "first": first, "after_first": after_first, "env": env, "where": where}
+    second = ccw("backfill", "--from", "2026-06", "--to", "2026-06", *where, env=env)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        validated = con.execute("SELECT mart, strftime(month, '%Y-%m'), run_id FROM audit.validated_mart_months").fetchall()
+    return {
+        "warehouse": warehouse, "built": built, "first": first, "after_first": after_first, "env": env, "where": where,
+        "run_ids": (run_id_of(run), run_id_of(second)), "validated": validated,
+    }
 
 
 def test_the_backfill_says_which_months_it_recomputes(centre):
@@ -69,6 +79,20 @@ def test_other_months_are_left_untouched(centre):
 
 def test_a_second_identical_backfill_changes_nothing(centre):
     assert all_marts(centre["warehouse"]) == centre["after_first"]
+
+
+def test_the_mart_gate_validates_the_months_the_backfill_recomputed_and_trusts_the_others(centre):
+    """Each mart-month is marked by the run that last validated it: the backfills' month by the last."""
+    run_id, backfill_id = centre["run_ids"]
+    validated = centre["validated"]
+    assert {mart for mart, _, _ in validated} == {
+        "fct_calls", "fct_agent_daily", "fct_team_daily_attendance", "fct_queue_daily",
+        "fct_agent_monthly", "fct_agent_scorecard", "fct_qa_coverage_weekly",
+    }
+    assert {month for _, month, _ in validated} >= {"2026-06", "2026-07", "2026-08"}
+    assert len(validated) == len({(mart, month) for mart, month, _ in validated})
+    for mart, month, validated_by in validated:
+        assert validated_by == (backfill_id if month == "2026-06" else run_id), (mart, month)
 
 
 

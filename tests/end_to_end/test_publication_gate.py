@@ -455,6 +455,41 @@ def test_a_raw_table_is_validated_on_the_loads_its_suite_has_not_passed_until_th
         assert con.execute("SELECT run_id FROM audit.validated_loads WHERE load_id = ?", [load_id]).fetchall() == [("mended",)]
 
 
+def test_a_mart_is_validated_on_the_months_rebuilt_since_its_suite_passed_them_until_they_pass(baseline_warehouse):
+    """The baseline run passed every month; one is forgotten, as a build that recomputes it does."""
+    from orchestration.defs.quality.checks import mart_expectation_outcome
+    from orchestration.lib.validated_months import forget_recomputed_months
+
+    warehouse = baseline_warehouse
+    with warehouse.connect() as con:
+        untouched = mart_expectation_outcome(con, "fct_agent_monthly", warehouse, "rerun")
+        assert untouched.passed and "no month rebuilt since the suite passed every month" in untouched.details
+        forget_recomputed_months(con, AUGUST, date(2026, 9, 1))
+        con.execute(
+            "UPDATE marts.fct_agent_monthly SET fcr_rate = 1.5 WHERE month = ? AND agent_id = (SELECT min(agent_id) FROM marts.fct_agent_monthly)",
+            [AUGUST],
+        )
+
+        def validations_of_august() -> list[tuple]:
+            return con.execute(
+                "SELECT run_id FROM audit.validated_mart_months WHERE mart = 'fct_agent_monthly' AND month = ?", [AUGUST]
+            ).fetchall()
+
+        for attempt in ("first", "second"):
+            blocked = mart_expectation_outcome(con, "fct_agent_monthly", warehouse, attempt)
+            assert blocked.blocks, blocked
+            assert "of 1 month(s) rebuilt (2026-08)" in blocked.details and "fcr_rate" in blocked.details
+            assert validations_of_august() == []
+
+        con.execute("UPDATE marts.fct_agent_monthly SET fcr_rate = 1 WHERE fcr_rate > 1")
+        passed = mart_expectation_outcome(con, "fct_agent_monthly", warehouse, "mended")
+        (rows_of_august,) = con.execute("SELECT count(*) FROM marts.fct_agent_monthly WHERE month = ?", [AUGUST]).fetchall()[0]
+        assert validations_of_august() == [("mended",)]
+
+    assert passed.passed, passed
+    assert f"expectations met on {rows_of_august:,} rows of 1 month(s) rebuilt (2026-08)" in passed.details
+
+
 def test_a_table_of_more_rows_than_the_sample_is_validated_on_a_sample_of_the_rows_asked_for(baseline_warehouse, monkeypatch):
     """Only the pending load's rows may be drawn: every other row of the table is made invalid."""
     from ingestion.contract import CALLS

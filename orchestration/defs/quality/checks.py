@@ -2,7 +2,8 @@
 
 Two steps judge the working warehouse: one after loading (the raw and audit layers: rules of the
 gate, and a Great Expectations suite per extract on the loads it has not passed yet), one after
-dbt (a suite per mart and the weekly QA coverage). dbt's own tests are checks of the dbt assets.
+dbt (a suite per mart on the months it has not passed since they were last rebuilt, and the weekly
+QA coverage). dbt's own tests are checks of the dbt assets.
 Every outcome is also recorded in `audit.dq_results`, which is what `ccw run` and the data-quality
 dashboard read.
 """
@@ -21,18 +22,20 @@ from orchestration.defs.transformation.project import policy
 from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_digest, suite_name_for, validate_table
 from orchestration.lib.quality import CheckOutcome, record
 from orchestration.lib.validated_loads import loads_condition, mark_validated, pending_loads
+from orchestration.lib.validated_months import mark_validated_months, months_condition, pending_months
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
-MARTS = (
-    "fct_calls",
-    "dim_agent",
-    "fct_agent_daily",
-    "fct_team_daily_attendance",
-    "fct_queue_daily",
-    "fct_agent_monthly",
-    "fct_agent_scorecard",
-    "fct_qa_coverage_weekly",
-)
+MARTS: dict[str, str | None] = {
+    "fct_calls": "month",
+    "dim_agent": None,
+    "fct_agent_daily": "work_date",
+    "fct_team_daily_attendance": "work_date",
+    "fct_queue_daily": "call_date",
+    "fct_agent_monthly": "month",
+    "fct_agent_scorecard": "month",
+    "fct_qa_coverage_weekly": "week_end",
+}
+"""Each mart and the date its model is `recomputed_by`; None for a table rebuilt whole every run."""
 EXPECTATIONS = "expectations"
 SAMPLE_ROWS = 200_000
 """Larger tables are validated on a repeatable sample: GX holds a table in memory, and keys, ranges
@@ -84,7 +87,8 @@ def raw_layer_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
 @dg.multi_asset_check(specs=MART_SPECS, pool=WAREHOUSE_POOL, description="The gate's rules on the marts.")
 def marts_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource) -> Iterator[dg.AssetCheckResult]:
     with warehouse.connect() as con:
-        outcomes = [expectation_outcome(con, f"marts.{mart}", warehouse) for mart in MARTS]
+        create_schemas(con)
+        outcomes = [mart_expectation_outcome(con, mart, warehouse, context.run.run_id) for mart in MARTS]
         outcomes += qa_weekly_coverage(con, policy.get("quality.weekly_minimum_evaluations"))
         record(con, context.run.run_id, outcomes)
         warehouse.publish_quality(con)
@@ -101,14 +105,7 @@ def raw_expectation_outcome(
     digest = suite_digest(suite_name_for(table))
     loads = pending_loads(con, extract.name, digest)
     if not loads:
-        (held,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
-        if not held:
-            # An empty table is validated as it is: its row-count expectation is what reports it.
-            return expectation_outcome(con, table, warehouse)
-        return CheckOutcome(
-            EXPECTATIONS, table, "blocking", passed=True, observed_value=0,
-            details=f"no rows loaded since the suite passed every load ({held:,} rows)",
-        )
+        return _nothing_pending(con, table, warehouse, "no rows loaded since the suite passed every load")
     outcome = expectation_outcome(
         con, table, warehouse,
         where=loads_condition(extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
@@ -116,6 +113,35 @@ def raw_expectation_outcome(
     if not outcome.blocks:
         mark_validated(con, extract.name, loads, digest, run_id)
     return outcome
+
+
+def mart_expectation_outcome(
+    con: duckdb.DuckDBPyConnection, mart: str, warehouse: WarehouseResource, run_id: str
+) -> CheckOutcome:
+    """The mart's suite on the months it has not passed since a build last recomputed them."""
+    table, date_column = f"marts.{mart}", MARTS[mart]
+    if date_column is None:
+        return expectation_outcome(con, table, warehouse)
+    digest = suite_digest(suite_name_for(table))
+    months = pending_months(con, mart, date_column, digest)
+    if not months:
+        return _nothing_pending(con, table, warehouse, "no month rebuilt since the suite passed every month")
+    described = f"{months[0]:%Y-%m}" if len(months) == 1 else f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}"
+    outcome = expectation_outcome(
+        con, table, warehouse,
+        where=months_condition(date_column, months), rows_described=f"of {len(months)} month(s) rebuilt ({described})",
+    )
+    if not outcome.blocks:
+        mark_validated_months(con, mart, months, digest, run_id)
+    return outcome
+
+
+def _nothing_pending(con: duckdb.DuckDBPyConnection, table: str, warehouse: WarehouseResource, why: str) -> CheckOutcome:
+    (held,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
+    if not held:
+        # An empty table is validated as it is: its row-count expectation is what reports it.
+        return expectation_outcome(con, table, warehouse)
+    return CheckOutcome(EXPECTATIONS, table, "blocking", passed=True, observed_value=0, details=f"{why} ({held:,} rows)")
 
 
 def expectation_outcome(

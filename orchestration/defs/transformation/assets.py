@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from ingestion.schema import create_schemas
 from orchestration.defs.transformation.partitions import backfill_months, monthly_partitions
 from orchestration.defs.transformation.project import dbt_project, policy, transform_version
 from orchestration.defs.transformation.rebuild import plan_backfill, plan_rebuild, record_build
@@ -16,6 +17,7 @@ from orchestration.defs.transformation.test_results import dbt_test_outcomes
 from orchestration.lib.policy import dbt_vars
 from orchestration.lib.quality import record
 from orchestration.lib.settings import Settings
+from orchestration.lib.validated_months import forget_recomputed_months
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 
@@ -43,6 +45,9 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
             plan = plan_backfill(con, transform_version, *backfill)
         else:
             plan = plan_rebuild(con, transform_version, policy.get("fcr.repeat_window_hours"))
+        # Forgotten before dbt writes: a build that fails halfway leaves its months to be validated.
+        create_schemas(con)
+        forget_recomputed_months(con, plan.recompute_from, plan.recompute_until)
     context.log.info(plan.describe())
     dbt_args = ["build", "--vars", json.dumps(dbt_vars(policy) | plan.dbt_vars())]
     if not plan.full_refresh:
