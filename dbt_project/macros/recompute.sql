@@ -3,15 +3,35 @@
     earliest month that new or corrected extracts can change); an incremental model deletes its
     rows from that date on and inserts them again, leaving earlier months untouched. A backfill
     also passes `recompute_until` (exclusive), so that only the months asked for are recomputed.
-    Without the vars, or on a first or --full-refresh build, the whole table is rebuilt.
+    Without them, or on a first or --full-refresh build, the whole table is rebuilt.
+
+    `ccw` passes them in the environment (CCW_RECOMPUTE_FROM, CCW_RECOMPUTE_UNTIL); a bare dbt
+    call may pass them as vars of the same names instead.
 
     In a model:
         {{ config(materialized='incremental', **recomputed_by('work_date')) }}
         ... where {{ is_recomputed('work_date') }}
 #}
 
+{#-
+    Read only when nodes run, never while dbt parses: vars are part of what dbt's partial parsing
+    compares, so bounds that change from run to run would make every run parse the whole project.
+-#}
+{% macro recompute_bound(name) %}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(var(name, none) or env_var('CCW_' ~ (name | upper), '') or none) -}}
+{% endmacro %}
+
+
 {% macro recompute_from() %}
-    {{- return(var('recompute_from', none)) -}}
+    {{- return(recompute_bound('recompute_from')) -}}
+{% endmacro %}
+
+
+{% macro recompute_until() %}
+    {{- return(recompute_bound('recompute_until')) -}}
 {% endmacro %}
 
 
@@ -22,8 +42,8 @@
 
 {% macro recomputed_range(date_column) %}
     {%- set bounds = [recompute_start_bound(date_column, type_date())] -%}
-    {%- if var('recompute_until', none) -%}
-        {%- do bounds.append(date_column ~ " < cast('" ~ var('recompute_until') ~ "' as " ~ type_date() ~ ")") -%}
+    {%- if recompute_until() -%}
+        {%- do bounds.append(date_column ~ " < cast('" ~ recompute_until() ~ "' as " ~ type_date() ~ ")") -%}
     {%- endif -%}
     {{- return(bounds | join(' and ')) -}}
 {% endmacro %}

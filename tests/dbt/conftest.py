@@ -50,6 +50,7 @@ def run_dbt_command(
     policy: Policy | None = None,
     with_policy: bool = True,
     extra_vars: dict[str, str] | None = None,
+    extra_environment: dict[str, str] | None = None,
     check: bool = True,
 ) -> subprocess.CompletedProcess:
     """Run `dbt <args>` on `warehouse`; target and logs go next to the warehouse file, not into the project."""
@@ -64,7 +65,9 @@ def run_dbt_command(
     ]
     if with_policy:
         command += ["--vars", json.dumps(dbt_vars(policy or load_policy()) | (extra_vars or {}))]
-    environment = {**os.environ, "CCW_DBT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    environment = {
+        **os.environ, "CCW_DBT_WAREHOUSE": str(warehouse), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **(extra_environment or {}),
+    }
     finished = subprocess.run(command, cwd=DBT_PROJECT_DIR, env=environment, capture_output=True, text=True)
     if check and finished.returncode != 0:
         output = f"{finished.stdout}\n{finished.stderr}"

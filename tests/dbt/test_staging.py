@@ -209,6 +209,26 @@ def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_w
     assert failures_of_the_key_test(recompute_from="2026-07-01", recompute_until="2026-08-01") == 0
 
 
+def test_bounds_in_the_environment_recompute_the_same_rows_and_keep_dbts_parse_of_the_project(
+    raw_warehouse: Path, run_dbt
+) -> None:
+    """As `ccw` passes them: the project parsed once (with the policy's vars) serves builds of any bounds."""
+    calls = EXTRACTS_BY_NAME["calls"]
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        insert_raw_row(connection, calls, {**RAW_ROWS["calls"], "call_id": "c-1"}, 2)
+        insert_raw_row(connection, calls, {**RAW_ROWS["calls"], "call_id": "c-1"}, file_date=dt.date(2026, 9, 1))
+    run_dbt(["parse"], raw_warehouse)
+
+    for bounds, failures in (({"CCW_RECOMPUTE_FROM": "2026-09-01"}, 1), ({"CCW_RECOMPUTE_FROM": "2026-10-01"}, 0),
+                             ({"CCW_RECOMPUTE_FROM": "2026-07-01", "CCW_RECOMPUTE_UNTIL": "2026-09-01"}, 1)):
+        finished = run_dbt(BUILD_STAGING, raw_warehouse, extra_environment=bounds, check=False)
+        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
+        [result] = [r for r in run_results["results"] if r["unique_id"].startswith("test.ccw.unique_stg_telephony__calls_call_id.")]
+
+        assert result["failures"] == failures, bounds
+        assert "Unable to do partial parsing" not in finished.stdout, bounds
+
+
 def test_docs_generate_succeeds_on_the_staged_warehouse(staged_warehouse: Path, run_dbt) -> None:
     finished = run_dbt(["docs", "generate"], staged_warehouse)
 

@@ -1,9 +1,9 @@
 """The dbt models, tests and docs as Dagster assets and checks."""
 
-import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import dagster as dg
@@ -11,10 +11,9 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 
 from ingestion.schema import create_schemas
 from orchestration.defs.transformation.partitions import backfill_months, monthly_partitions
-from orchestration.defs.transformation.project import dbt_project, policy, transform_version
+from orchestration.defs.transformation.project import dbt_project, policy, policy_vars, transform_version
 from orchestration.defs.transformation.rebuild import plan_backfill, plan_rebuild, record_build
 from orchestration.defs.transformation.test_results import dbt_test_outcomes
-from orchestration.lib.policy import dbt_vars
 from orchestration.lib.quality import record
 from orchestration.lib.settings import Settings
 from orchestration.lib.validated_months import forget_recomputed_months
@@ -49,12 +48,13 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
         create_schemas(con)
         forget_recomputed_months(con, plan.recompute_from, plan.recompute_until)
     context.log.info(plan.describe())
-    dbt_args = ["build", "--vars", json.dumps(dbt_vars(policy) | plan.dbt_vars())]
+    dbt_args = ["build", "--vars", policy_vars]
     if not plan.full_refresh:
         # Unit tests check the models' logic on fixed inputs, so only a new transform version can
         # change their verdict, and its first build is a full one that ran them and passed.
         dbt_args += ["--exclude", "resource_type:unit_test"]
-    invocation = dbt.cli(dbt_args + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False)
+    with _environment(plan.dbt_environment()):
+        invocation = dbt.cli(dbt_args + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False)
     yield from invocation.stream()
     outcomes = dbt_test_outcomes(invocation.get_artifact("run_results.json"), invocation.manifest)
     with warehouse.connect() as con:
@@ -69,3 +69,18 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
             f"dbt build failed: {len(failed)} blocking test(s) failed" if failed else "dbt build failed",
             metadata={"failed_tests": dg.MetadataValue.md("\n".join(f"- {line}" for line in failed[:50]) or "see dbt output")},
         )
+
+
+@contextmanager
+def _environment(values: Mapping[str, str]) -> Iterator[None]:
+    """`values` set while dbt's process is started (it is given a copy of the environment), then undone."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

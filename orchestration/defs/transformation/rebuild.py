@@ -27,11 +27,17 @@ class RebuildPlan:
     recompute_until: date | None = None
     """Exclusive; set by a backfill, which recomputes exactly the months asked for."""
 
-    def dbt_vars(self) -> dict[str, str]:
-        if self.full_refresh or self.recompute_from is None:
-            return {}
-        bounds = {"recompute_from": self.recompute_from.isoformat()}
-        return bounds | ({"recompute_until": self.recompute_until.isoformat()} if self.recompute_until else {})
+    def dbt_environment(self) -> dict[str, str]:
+        """The bounds as the dbt project reads them; empty when the whole table is rebuilt.
+
+        In the environment rather than in `--vars`: dbt parses the whole project again whenever
+        its vars differ from the last parse's, and the bounds differ from run to run.
+        """
+        incremental = not self.full_refresh and self.recompute_from is not None
+        return {
+            "CCW_RECOMPUTE_FROM": self.recompute_from.isoformat() if incremental else "",
+            "CCW_RECOMPUTE_UNTIL": self.recompute_until.isoformat() if incremental and self.recompute_until else "",
+        }
 
     def describe(self) -> str:
         if self.full_refresh:
