@@ -49,7 +49,10 @@ def mark_validated_months(
 
 
 def forget_recomputed_months(con: duckdb.DuckDBPyConnection, first: date | None, until: date | None) -> None:
-    """Before a build: the months from `first` (every month when None) to `until` (exclusive, or on)."""
+    """Before a build: the marks of the months it recomputes, from `first` up to `until` (exclusive).
+
+    No `first` is a full build (every month); no `until`, every month from `first` on.
+    """
     bounds = [("month >= ?", first), ("month < ?", until)]
     kept = [(condition, value) for condition, value in bounds if value is not None]
     where = " AND ".join(condition for condition, _ in kept) or "true"
