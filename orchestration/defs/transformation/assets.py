@@ -2,8 +2,7 @@
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
@@ -53,8 +52,9 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
         # Unit tests check the models' logic on fixed inputs, so only a new transform version can
         # change their verdict, and its first build is a full one that ran them and passed.
         dbt_args += ["--exclude", "resource_type:unit_test"]
-    with _environment(plan.dbt_environment()):
-        invocation = dbt.cli(dbt_args + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False)
+    # Both bounds are always set (empty for a full build): a bound left by an earlier build cannot leak in.
+    os.environ.update(plan.dbt_environment())
+    invocation = dbt.cli(dbt_args + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False)
     yield from invocation.stream()
     outcomes = dbt_test_outcomes(invocation.get_artifact("run_results.json"), invocation.manifest)
     with warehouse.connect() as con:
@@ -70,17 +70,3 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wareh
             metadata={"failed_tests": dg.MetadataValue.md("\n".join(f"- {line}" for line in failed[:50]) or "see dbt output")},
         )
 
-
-@contextmanager
-def _environment(values: Mapping[str, str]) -> Iterator[None]:
-    """`values` set while dbt's process is started (it is given a copy of the environment), then undone."""
-    before = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in before.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
