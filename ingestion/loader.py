@@ -1,8 +1,9 @@
 """Loading an extract's deliveries into the raw layer, with quarantine and a load log.
 
-Each file is loaded in one transaction: its earlier delivery (if any) is replaced, its valid rows
-land in `raw.<extract>`, its rejected rows in `audit.quarantine`, and `audit.load_log` records the
-counts, which always reconcile: rows read = rows accepted + rows quarantined.
+Files are loaded a few at a time, each batch in one transaction: every file's earlier delivery (if
+any) is replaced, its valid rows land in `raw.<extract>`, its rejected rows in `audit.quarantine`,
+and `audit.load_log` records its counts, which always reconcile: rows read = rows accepted + rows
+quarantined. An interrupted load leaves whole files, loaded and logged, or none.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ from ingestion.contract import Extract
 from ingestion.landing import Delivery, find_deliveries
 from ingestion.pii import key_pads, mask_digits
 from ingestion.read_ahead import ReadAhead, ReadDelivery
-from ingestion.reading import Malformed, ParsedFile
+from ingestion.reading import LINE_COLUMN, Malformed, ParsedFile
 from ingestion.validation import enum_parameters, record_sql, validated_rows_sql
 
 # How a later delivery's quarantine reason cites the first delivery of its id.
 _FIRST_DELIVERED_IN = ": first delivered in "
+
+ROWS_PER_BATCH = 400_000
+"""Files are gathered until they hold this many rows, then loaded by one statement and one commit:
+DuckDB's cost per statement and per commit is paid per batch, and a batch spans several of its row
+groups, which its threads share (a daily calls file is about 42,000 rows, a states file 130,000)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,12 @@ def load_extract(
     def untouched(delivery: Delivery) -> bool:
         return delivery.file_name in current and loaded[delivery.file_name][1] == file_stats[delivery.file_name]
 
+    batch: list[tuple[Delivery, ReadDelivery]] = []
+
+    def load_batch() -> None:
+        result.files.extend(_load_batch(con, batch, settings, pads, loaded_before, file_stats))
+        batch.clear()
+
     with ReadAhead(deliveries, expected=lambda d: not untouched(d)) as reads:
         for number, delivery in enumerate(deliveries, start=1):
             if untouched(delivery):
@@ -102,18 +114,13 @@ def load_extract(
                 # duplicates: those files come later in delivery order and are read again.
                 for name in _files_repeating_ids_of(con, delivery):
                     current.pop(name, None)
-            con.begin()
-            try:
-                _forget_earlier_delivery(con, delivery)
-                file_load = _load_file(con, delivery, read, settings, pads)
-                _record_file_stat(con, delivery, file_stats[delivery.file_name])
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
-            result.files.append(file_load)
+            batch.append((delivery, read))
+            if sum(r.parsed.rows_read for _, r in batch if r.parsed) >= ROWS_PER_BATCH:
+                load_batch()
             if progress and (number % 30 == 0 or number == len(deliveries)):
                 progress(f"{extract.name}: {number}/{len(deliveries)} files")
+        if batch:
+            load_batch()
     result.duplicates_quarantined = _quarantine_later_deliveries(con, extract)
     if result.duplicates_quarantined:
         result.files = _recounted(con, extract, result.files)
@@ -154,31 +161,78 @@ def _file_stat(delivery: Delivery) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
-def _load_file(con, delivery: Delivery, read: ReadDelivery, settings: LoadSettings, pads) -> FileLoad:
-    if read.rejection:
-        return _reject_file(con, delivery, read, settings)
-    parsed, checksum, encoding = read.parsed, read.checksum, read.encoding
-    if parsed.rows_read == 0:
-        return _log(con, delivery, checksum, encoding, "empty", settings, reason="no data rows")
-    accepted, quarantined = _load_rows(con, delivery, parsed, settings, pads)
-    quarantined += _quarantine_malformed(con, delivery, parsed.malformed)
-    return _log(con, delivery, checksum, encoding, "loaded", settings, accepted=accepted, quarantined=quarantined)
+def _load_batch(
+    con, batch: list[tuple[Delivery, ReadDelivery]], settings: LoadSettings, pads, loaded_before: set[str], file_stats
+) -> list[FileLoad]:
+    con.begin()
+    try:
+        for delivery, _ in batch:
+            # A file never loaded has nothing to forget: its rows and its log entry commit together.
+            if delivery.file_name in loaded_before:
+                _forget_earlier_delivery(con, delivery)
+        file_loads = _load_files(con, batch, settings, pads)
+        for delivery, _ in batch:
+            _record_file_stat(con, delivery, file_stats[delivery.file_name])
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return file_loads
 
 
-def _load_rows(con, delivery: Delivery, parsed: ParsedFile, settings: LoadSettings, pads) -> tuple[int, int]:
-    extract = delivery.extract
-    table = parsed.table
-    for column in extract.columns:
-        if column.name not in table.column_names:
-            table = table.append_column(column.name, pa.nulls(table.num_rows, type=pa.string()))
+def _load_files(con, batch: list[tuple[Delivery, ReadDelivery]], settings: LoadSettings, pads) -> list[FileLoad]:
+    """Rows of files with the same columns go in together; each file is then logged in delivery order."""
+    same_columns: dict[tuple[str, ...], list[tuple[Delivery, ParsedFile]]] = {}
+    for delivery, read in batch:
+        if read.parsed and read.parsed.rows_read:
+            same_columns.setdefault(_extra_columns(delivery.extract, read.parsed), []).append((delivery, read.parsed))
+    counts: dict[str, tuple[int, int]] = {}
+    for extras, files in same_columns.items():
+        counts |= _load_rows(con, files, extras, settings, pads)
+    file_loads = []
+    for delivery, read in batch:
+        if read.rejection:
+            file_loads.append(_reject_file(con, delivery, read, settings))
+        elif not read.parsed.rows_read:
+            file_loads.append(_log(con, delivery, read.checksum, read.encoding, "empty", settings, reason="no data rows"))
+        else:
+            accepted, quarantined = counts.get(delivery.file_name, (0, 0))
+            quarantined += _quarantine_malformed(con, delivery, read.parsed.malformed)
+            file_loads.append(
+                _log(con, delivery, read.checksum, read.encoding, "loaded", settings, accepted=accepted, quarantined=quarantined)
+            )
+    return file_loads
+
+
+def _extra_columns(extract: Extract, parsed: ParsedFile) -> tuple[str, ...]:
     known = {c.name for c in extract.columns}
-    extras = [name for name in parsed.columns if name not in known]
+    return tuple(name for name in parsed.columns if name not in known)
+
+
+def _source_table(delivery: Delivery, parsed: ParsedFile, extras: tuple[str, ...]) -> pa.Table:
+    """The file's text in the statement's columns: every contract column, its extras, its lineage."""
+    table = parsed.table
+    names = [*(c.name for c in delivery.extract.columns), *extras, LINE_COLUMN]
+    columns = [
+        table.column(name) if name in table.column_names else pa.nulls(table.num_rows, type=pa.string())
+        for name in names
+    ]
+    columns.append(pa.repeat(pa.scalar(delivery.file_name), table.num_rows))
+    columns.append(pa.repeat(pa.scalar(delivery.file_date), table.num_rows))
+    return pa.Table.from_arrays(columns, names=[*names, "_file_name", "_file_date"])
+
+
+def _load_rows(
+    con, files: list[tuple[Delivery, ParsedFile]], extras: tuple[str, ...], settings: LoadSettings, pads
+) -> dict[str, tuple[int, int]]:
+    """Load the files' rows in one statement; returns each file's rows accepted and quarantined."""
+    extract = files[0][0].extract
     ipad, opad = pads
-    sql = validated_rows_sql(extract, extras)
-    parameters = {"tz": settings.timezone, "ipad": ipad, "opad": opad, "file_date": delivery.file_date, **enum_parameters(extract)}
+    sql = validated_rows_sql(extract, list(extras))
+    parameters = {"tz": settings.timezone, "ipad": ipad, "opad": opad, **enum_parameters(extract)}
     # DuckDB refuses a named parameter the statement does not use (no timestamp: no $tz, no hash: no pads).
     used = set(re.findall(r"\$(\w+)", sql))
-    con.register("src", table)
+    con.register("src", pa.concat_tables(_source_table(delivery, parsed, extras) for delivery, parsed in files))
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE batch AS {sql}", {k: v for k, v in parameters.items() if k in used})
     finally:
@@ -186,24 +240,29 @@ def _load_rows(con, delivery: Delivery, parsed: ParsedFile, settings: LoadSettin
     if extract.key:
         _reject_repeated_keys_in_file(con, extract)
     stored = ", ".join(f'"{c.name}" AS {c.raw_name}' for c in extract.stored_columns)
-    accepted = con.execute(
+    con.execute(
         f"""
         INSERT INTO {extract.raw_table} BY NAME
-        SELECT {stored}, ? AS _file_name, ? AS _file_date, _line_number, _extra, now()::TIMESTAMP AS _loaded_at
+        SELECT {stored}, _file_name, _file_date, _line_number, _extra, now()::TIMESTAMP AS _loaded_at
         FROM batch WHERE _error_reason IS NULL
-        """,
-        [delivery.file_name, delivery.file_date],
-    ).fetchone()[0]
-    quarantined = con.execute(
+        """
+    )
+    con.execute(
         f"""
         INSERT INTO audit.quarantine
-        SELECT ?, ?, _line_number, _error_column, _error_reason, {record_sql(extract)}, _month, now()::TIMESTAMP
+        SELECT ?, _file_name, _line_number, _error_column, _error_reason, {record_sql(extract)}, _month, now()::TIMESTAMP
         FROM batch WHERE _error_reason IS NOT NULL
         """,
-        [extract.name, delivery.file_name],
-    ).fetchone()[0]
+        [extract.name],
+    )
+    counts = con.execute(
+        """
+        SELECT _file_name, count(*) FILTER (WHERE _error_reason IS NULL), count(*) FILTER (WHERE _error_reason IS NOT NULL)
+        FROM batch GROUP BY _file_name
+        """
+    ).fetchall()
     con.execute("DROP TABLE batch")
-    return accepted, quarantined
+    return {name: (accepted, quarantined) for name, accepted, quarantined in counts}
 
 
 def _reject_repeated_keys_in_file(con, extract: Extract) -> None:
@@ -215,11 +274,12 @@ def _reject_repeated_keys_in_file(con, extract: Extract) -> None:
             _error_column = '{extract.key[0]}',
             _error_reason = 'duplicate ' || repeated.shown || ' (first at line ' || repeated.first_line || ')'
         FROM (
-            SELECT _line_number, {shown} AS shown,
-                   min(_line_number) OVER (PARTITION BY {keys}) AS first_line
+            SELECT _file_name, _line_number, {shown} AS shown,
+                   min(_line_number) OVER (PARTITION BY _file_name, {keys}) AS first_line
             FROM batch WHERE _error_reason IS NULL
         ) AS repeated
-        WHERE batch._line_number = repeated._line_number AND repeated._line_number > repeated.first_line
+        WHERE batch._file_name = repeated._file_name AND batch._line_number = repeated._line_number
+          AND repeated._line_number > repeated.first_line
         """
     )
 

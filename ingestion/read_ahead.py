@@ -16,8 +16,8 @@ from ingestion.contract import Extract
 from ingestion.landing import Delivery, expected_name
 from ingestion.reading import FileRejected, ParsedFile, parse
 
-FILES_AHEAD = 2
-"""How many files are held read ahead: memory for a few files, never the extract."""
+FILES_AHEAD = 10
+"""How many files are held read ahead: enough to fill the next batch while DuckDB loads one, never the extract."""
 
 
 @dataclass(frozen=True)

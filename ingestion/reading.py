@@ -108,14 +108,17 @@ def _record_start_lines(body: bytes, first_line: int) -> np.ndarray | None:
     """Line numbers of the non-blank lines, or None when a quoted value spans lines.
 
     Vectorised: with no line holding an odd number of quotes, every non-blank line is one record.
+    Quotes are few or none, so they are counted per line from their positions.
     """
     raw = np.frombuffer(body, dtype=np.uint8)
     newlines = np.flatnonzero(raw == ord("\n"))
     ends = np.append(newlines, raw.size)
     starts = np.concatenate(([0], newlines + 1))
-    quotes_before = np.concatenate(([0], np.cumsum(raw == ord('"'))))
-    if np.any((quotes_before[ends] - quotes_before[starts]) % 2):
-        return None
+    if b'"' in body:
+        quotes = np.flatnonzero(raw == ord('"'))
+        quotes_in_line = np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)
+        if np.any(quotes_in_line % 2):
+            return None
     line_end_is_cr = np.zeros(ends.size, dtype=bool)
     has_content = ends > starts
     line_end_is_cr[has_content] = raw[ends[has_content] - 1] == ord("\r")

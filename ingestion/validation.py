@@ -3,7 +3,8 @@
 The statement reads the registered text batch `src` (every contract column present, as strings)
 and yields each column typed, plus the row's first broken rule (`_error_column`, `_error_reason`),
 its masked `_record` and its business `_month`. Identifiers come from the contract; data and
-settings arrive as parameters ($tz, $ipad, $opad, $file_date, $enum_<column>).
+settings arrive as parameters ($tz, $ipad, $opad, $enum_<column>). A batch may hold several files:
+each row carries its file's `_file_name` and `_file_date`.
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def validated_rows_sql(extract: Extract, extra_columns: list[str]) -> str:
         SELECT
             {texts},
             src.{LINE_COLUMN} AS _line_number,
+            src._file_name,
+            src._file_date,
             {extra} AS _extra
         FROM src
     ),
@@ -157,7 +160,7 @@ def validated_rows_sql(extract: Extract, extra_columns: list[str]) -> str:
         *,
         {error_column} AS _error_column,
         {error_reason} AS _error_reason,
-        date_trunc('month', coalesce({business_date}, CAST($file_date AS DATE))) AS _month
+        date_trunc('month', coalesce({business_date}, _file_date)) AS _month
     FROM typed
     """
 
