@@ -13,9 +13,11 @@ SYSTEM_PACKAGES := fonts-wqy-microhei chromium chromium-driver
 
 .PHONY: setup system-packages run test bench generate ui serve docs clean spark-check
 
+# Bytecode compiled once here: every `ccw` process (and the dbt it starts) imports thousands of
+# modules, which Python compiles again at each start where writing bytecode is not allowed.
 setup:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
 
 generate: setup
 	$(UV) run ccw generate --out $(LANDING)

@@ -147,6 +147,8 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
             tags=tags | run_tags(),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
+    # Closes the event log's open connections while every module is still there to close them.
+    instance.dispose()
     report = RunReport.read(settings.working_warehouse, result.run_id)
     print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, report, dbt_log)
     sys.exit(BLOCKED if report.blocked_by else 0 if result.success else 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -108,13 +109,27 @@ def hash_key_from_env_or_sample(settings: Settings) -> tuple[str, str | None]:
     return key_file.read_text().strip(), f"sample data: customer numbers hashed with the local key {key_file}"
 
 
+_EARLIER_DAGSTER_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n"
+"""What `ccw` wrote before the event log kept its connections: brought up to date like a missing file."""
+
+
+def dagster_config(home: Path) -> str:
+    """Every pool, like the warehouse writers' one, limited to 1; the event log that keeps its connections."""
+    runs = json.dumps(str(home / "history" / "runs"))
+    return (
+        _EARLIER_DAGSTER_CONFIG
+        + "event_log_storage:\n  module: orchestration.lib.event_log\n  class: SqliteEventLogKeepingConnections\n"
+        + f"  config:\n    base_dir: {runs}\n"
+    )
+
+
 def prepare_environment(settings: Settings) -> Path:
-    """Dagster's home (every pool, like the warehouse writers' one, limited to 1) and dbt's target file."""
+    """Dagster's home and dbt's target file. A `dagster.yaml` edited by hand is left as it is."""
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        config.write_text("concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n")
+    if not config.exists() or config.read_text() == _EARLIER_DAGSTER_CONFIG:
+        config.write_text(dagster_config(home))
     os.environ["DAGSTER_HOME"] = str(home)
     # dbt's committed profile reads the file it builds from the environment.
     os.environ.update(dbt_environment(settings.working_warehouse, settings.duckdb_memory_limit))

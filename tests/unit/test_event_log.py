@@ -1,0 +1,81 @@
+"""Dagster's event log keeps its connections open, and still records and serves every run."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+from dagster import DagsterInstance
+
+from orchestration.lib import event_log
+from orchestration.lib.event_log import SqliteEventLogKeepingConnections
+from orchestration.lib.settings import _EARLIER_DAGSTER_CONFIG, Settings, dagster_config, prepare_environment
+
+months = dg.StaticPartitionsDefinition(["2025-01", "2025-02", "2025-03"])
+
+
+@dg.asset(partitions_def=months, check_specs=[dg.AssetCheckSpec("positive", asset="calls")])
+def calls(context):
+    return dg.MaterializeResult(
+        metadata={"months": len(context.partition_keys)}, check_results=[dg.AssetCheckResult(check_name="positive", passed=True)]
+    )
+
+
+def materialize_every_month(instance: DagsterInstance) -> dg.ExecuteInJobResult:
+    return dg.materialize(
+        [calls], instance=instance, tags={"dagster/asset_partition_range_start": "2025-01", "dagster/asset_partition_range_end": "2025-03"}
+    )
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    # prepare_environment sets these for the process: restored after the test.
+    for name in ("DAGSTER_HOME", "CCW_DBT_WAREHOUSE", "CCW_DBT_MEMORY_LIMIT", "CCW_DBT_TEMP_DIRECTORY"):
+        monkeypatch.setenv(name, "")
+    settings = Settings(landing=tmp_path / "landing", warehouse=tmp_path / "wh.duckdb", timezone="Asia/Shanghai", dagster_home=tmp_path / "dagster")
+    return prepare_environment(settings)
+
+
+def test_a_run_is_recorded_through_open_connections_and_read_back_by_another_instance(home) -> None:
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert isinstance(instance.event_log_storage, SqliteEventLogKeepingConnections)
+        result = materialize_every_month(instance)
+        assert result.success
+
+    with DagsterInstance.from_config(str(home)) as reader:
+        runs = reader.get_runs()
+        assert [run.run_id for run in runs] == [result.run_id]
+        materialized = reader.fetch_materializations(dg.AssetKey("calls"), limit=10).records
+        assert sorted(record.partition_key for record in materialized) == ["2025-01", "2025-02", "2025-03"]
+        assert reader.get_latest_materialization_event(dg.AssetKey("calls")).run_id == result.run_id
+        check = reader.event_log_storage.get_latest_asset_check_execution_by_key([dg.AssetCheckKey(dg.AssetKey("calls"), "positive")])
+        assert [execution.run_id for execution in check.values()] == [result.run_id]
+
+
+def test_only_the_latest_databases_stay_open_and_a_wipe_starts_afresh(home, monkeypatch) -> None:
+    monkeypatch.setattr(event_log, "OPEN_DATABASES", 3)
+    with DagsterInstance.from_config(str(home)) as instance:
+        run_ids = [materialize_every_month(instance).run_id for _ in range(4)]
+        storage = instance.event_log_storage
+        assert len(storage._engines) == 3
+        assert run_ids[-1] in storage._engines and run_ids[0] not in storage._engines
+        # A run whose database was closed is opened again when it is read.
+        assert len(instance.all_logs(run_ids[0])) > 0
+
+        instance.wipe()
+        assert instance.get_runs() == []
+        assert materialize_every_month(instance).success
+        assert len(instance.get_runs()) == 1
+
+
+def test_dagster_yaml_is_written_when_missing_or_as_ccw_first_wrote_it_and_kept_when_edited(home) -> None:
+    config = home / "dagster.yaml"
+    assert config.read_text() == dagster_config(home)
+
+    config.write_text(_EARLIER_DAGSTER_CONFIG)
+    prepare_environment(Settings.from_env())
+    assert config.read_text() == dagster_config(home)
+
+    edited = _EARLIER_DAGSTER_CONFIG + "run_monitoring:\n  enabled: true\n"
+    config.write_text(edited)
+    prepare_environment(Settings.from_env())
+    assert config.read_text() == edited
