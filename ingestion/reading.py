@@ -114,11 +114,10 @@ def _record_start_lines(body: bytes, first_line: int) -> np.ndarray | None:
     newlines = np.flatnonzero(raw == ord("\n"))
     ends = np.append(newlines, raw.size)
     starts = np.concatenate(([0], newlines + 1))
-    if b'"' in body:
-        quotes = np.flatnonzero(raw == ord('"'))
-        quotes_in_line = np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)
-        if np.any(quotes_in_line % 2):
-            return None
+    quotes = np.flatnonzero(raw == ord('"'))
+    quotes_in_line = np.searchsorted(quotes, ends) - np.searchsorted(quotes, starts)
+    if np.any(quotes_in_line % 2):
+        return None
     line_end_is_cr = np.zeros(ends.size, dtype=bool)
     has_content = ends > starts
     line_end_is_cr[has_content] = raw[ends[has_content] - 1] == ord("\r")

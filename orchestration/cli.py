@@ -132,23 +132,22 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
     except NoSuchMonth as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    instance = DagsterInstance.get()
-    for run_id in release_abandoned_runs(instance):
-        click.echo(f"run {run_id} was left unfinished by a ccw process that is gone: marked failed, its warehouse slot freed")
-    started = time.monotonic()
-    dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
-    dbt_log.parent.mkdir(parents=True, exist_ok=True)
-    click.echo(f"running {job_name} through Dagster (home: {settings.dagster_home})")
-    # dbt's own event stream is long: it goes to a file, the terminal gets one line per step.
-    with open(dbt_log, "w") as log, contextlib.redirect_stdout(log):
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags=tags | run_tags(),
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
-    # Closes the event log's open connections while every module is still there to close them.
-    instance.dispose()
+    # Disposed on the way out: the event log's open connections close while the modules behind them are there.
+    with DagsterInstance.get() as instance:
+        for run_id in release_abandoned_runs(instance):
+            click.echo(f"run {run_id} was left unfinished by a ccw process that is gone: marked failed, its warehouse slot freed")
+        started = time.monotonic()
+        dbt_log = settings.dagster_home / "logs" / f"dbt-{datetime.now():%Y%m%d-%H%M%S}.log"
+        dbt_log.parent.mkdir(parents=True, exist_ok=True)
+        click.echo(f"running {job_name} through Dagster (home: {settings.dagster_home})")
+        # dbt's own event stream is long: it goes to a file, the terminal gets one line per step.
+        with open(dbt_log, "w") as log, contextlib.redirect_stdout(log):
+            result = job.execute_in_process(
+                instance=instance,
+                raise_on_error=False,
+                tags=tags | run_tags(),
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
     report = RunReport.read(settings.working_warehouse, result.run_id)
     print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, report, dbt_log)
     sys.exit(BLOCKED if report.blocked_by else 0 if result.success else 1)

@@ -109,18 +109,23 @@ def hash_key_from_env_or_sample(settings: Settings) -> tuple[str, str | None]:
     return key_file.read_text().strip(), f"sample data: customer numbers hashed with the local key {key_file}"
 
 
-_EARLIER_DAGSTER_CONFIG = "concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n"
-"""What `ccw` wrote before the event log kept its connections: brought up to date like a missing file."""
+_POOLS_AND_TELEMETRY = "concurrency:\n  pools:\n    default_limit: 1\ntelemetry:\n  enabled: false\n"
+"""Every pool, like the warehouse writers' one, limited to 1: all that `ccw` wrote before its event log."""
+_EVENT_LOG = (
+    "event_log_storage:\n  module: orchestration.lib.event_log\n  class: SqliteEventLogKeepingConnections\n"
+    "  config:\n    base_dir: {runs}\n"
+)
+_CONFIG_OF_ANY_HOME = re.compile(re.escape(_POOLS_AND_TELEMETRY + _EVENT_LOG).replace(re.escape("{runs}"), '".*"'))
 
 
 def dagster_config(home: Path) -> str:
-    """Every pool, like the warehouse writers' one, limited to 1; the event log that keeps its connections."""
-    runs = json.dumps(str(home / "history" / "runs"))
-    return (
-        _EARLIER_DAGSTER_CONFIG
-        + "event_log_storage:\n  module: orchestration.lib.event_log\n  class: SqliteEventLogKeepingConnections\n"
-        + f"  config:\n    base_dir: {runs}\n"
-    )
+    """The pools, and the event log that keeps its connections, in the stock folder of `home`."""
+    return _POOLS_AND_TELEMETRY + _EVENT_LOG.format(runs=json.dumps(str(home / "history" / "runs")))
+
+
+def _written_by_ccw(config: str) -> bool:
+    """As `ccw` writes it for some home (a moved home's names the old folder), or as it wrote it before."""
+    return config == _POOLS_AND_TELEMETRY or _CONFIG_OF_ANY_HOME.fullmatch(config) is not None
 
 
 def prepare_environment(settings: Settings) -> Path:
@@ -128,8 +133,11 @@ def prepare_environment(settings: Settings) -> Path:
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists() or config.read_text() == _EARLIER_DAGSTER_CONFIG:
-        config.write_text(dagster_config(home))
+    wanted = dagster_config(home)
+    # Written only when it changes: a Dagster UI of the same home may be reading it.
+    written = config.read_text() if config.exists() else None
+    if written != wanted and (written is None or _written_by_ccw(written)):
+        config.write_text(wanted)
     os.environ["DAGSTER_HOME"] = str(home)
     # dbt's committed profile reads the file it builds from the environment.
     os.environ.update(dbt_environment(settings.working_warehouse, settings.duckdb_memory_limit))

@@ -8,7 +8,7 @@ from dagster import DagsterInstance
 
 from orchestration.lib import event_log
 from orchestration.lib.event_log import SqliteEventLogKeepingConnections
-from orchestration.lib.settings import _EARLIER_DAGSTER_CONFIG, Settings, dagster_config, prepare_environment
+from orchestration.lib.settings import _POOLS_AND_TELEMETRY, Settings, dagster_config, prepare_environment
 
 months = dg.StaticPartitionsDefinition(["2025-01", "2025-02", "2025-03"])
 
@@ -67,15 +67,20 @@ def test_only_the_latest_databases_stay_open_and_a_wipe_starts_afresh(home, monk
         assert len(instance.get_runs()) == 1
 
 
-def test_dagster_yaml_is_written_when_missing_or_as_ccw_first_wrote_it_and_kept_when_edited(home) -> None:
+def test_dagster_yaml_is_written_when_missing_or_as_ccw_wrote_it_and_kept_when_edited(home) -> None:
     config = home / "dagster.yaml"
     assert config.read_text() == dagster_config(home)
 
-    config.write_text(_EARLIER_DAGSTER_CONFIG)
+    config.write_text(_POOLS_AND_TELEMETRY)
     prepare_environment(Settings.from_env())
     assert config.read_text() == dagster_config(home)
 
-    edited = _EARLIER_DAGSTER_CONFIG + "run_monitoring:\n  enabled: true\n"
+    # A home moved elsewhere: its file names the runs folder of the old place.
+    config.write_text(dagster_config(home.parent / "moved from here" / "dagster"))
+    prepare_environment(Settings.from_env())
+    assert config.read_text() == dagster_config(home)
+
+    edited = _POOLS_AND_TELEMETRY + "run_monitoring:\n  enabled: true\n"
     config.write_text(edited)
     prepare_environment(Settings.from_env())
     assert config.read_text() == edited
