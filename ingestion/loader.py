@@ -337,8 +337,9 @@ def _log(con, delivery: Delivery, checksum, encoding, status, settings, *, accep
 def _quarantine_later_deliveries(con, extract: Extract) -> int:
     """An id unique across the centre that appears again in another file: the first delivery stands.
 
-    Runs over the whole table, not just this run's files, so an interrupted load is finished by
-    the next one; only keys seen in more than one file are ranked.
+    Only the ids of the loads since the last check are looked for elsewhere in the table (every id
+    on a warehouse never checked), so an interrupted load is finished by the next one; only ids
+    seen in more than one file are ranked.
     """
     if extract.key_scope != "centre":
         return 0
@@ -349,11 +350,17 @@ def _quarantine_later_deliveries(con, extract: Extract) -> int:
     ordering = "ORDER BY _file_date, _file_name, _line_number"
     con.begin()
     try:
+        checked_through = _ids_checked_through(con, extract)
+        last_load = _last_load_id(con, extract)
+        if checked_through is not None and checked_through >= last_load:
+            con.commit()
+            return 0
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE later_deliveries AS
             WITH repeated AS (
-                SELECT {keys} FROM {extract.raw_table} GROUP BY {keys} HAVING count(DISTINCT _file_name) > 1
+                SELECT {keys} FROM {extract.raw_table} {_rows_with_ids_of_loads_after(extract, checked_through)}
+                GROUP BY {keys} HAVING count(DISTINCT _file_name) > 1
             ),
             ranked AS (
                 SELECT raw.*,
@@ -392,11 +399,37 @@ def _quarantine_later_deliveries(con, extract: Extract) -> int:
             [extract.name],
         )
         con.execute("DROP TABLE later_deliveries")
+        con.execute("DELETE FROM audit.id_checks WHERE extract = ?", [extract.name])
+        con.execute("INSERT INTO audit.id_checks VALUES (?, ?, now()::TIMESTAMP)", [extract.name, last_load])
         con.commit()
     except BaseException:
         con.rollback()
         raise
     return moved
+
+
+def _ids_checked_through(con, extract: Extract) -> int | None:
+    """The last load whose ids were looked for across the table; None when never."""
+    rows = con.execute("SELECT checked_through_load_id FROM audit.id_checks WHERE extract = ?", [extract.name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def _last_load_id(con, extract: Extract) -> int:
+    return con.execute("SELECT coalesce(max(load_id), 0) FROM audit.load_log WHERE extract = ?", [extract.name]).fetchall()[0][0]
+
+
+def _rows_with_ids_of_loads_after(extract: Extract, checked_through: int | None) -> str:
+    """A SEMI JOIN to the ids the loads after `checked_through` brought; nothing when every id is to be looked at."""
+    if checked_through is None:
+        return ""
+    keys = ", ".join(extract.key)
+    return f"""AS raw SEMI JOIN (
+                    SELECT {keys} FROM {extract.raw_table}
+                    WHERE _file_name IN (
+                        SELECT file_name FROM audit.load_log
+                        WHERE extract = '{extract.name}' AND is_current AND load_id > {int(checked_through)}
+                    )
+                ) AS fresh USING ({keys})"""
 
 
 def _recounted(con, extract: Extract, files: list[FileLoad]) -> list[FileLoad]:

@@ -79,6 +79,11 @@ AUDIT_TABLES = {
         run_id VARCHAR,
         validated_at TIMESTAMP NOT NULL
     """,
+    "id_checks": """
+        extract VARCHAR NOT NULL,
+        checked_through_load_id BIGINT NOT NULL,
+        checked_at TIMESTAMP NOT NULL
+    """,
     "quarantine": """
         extract VARCHAR NOT NULL,
         file_name VARCHAR NOT NULL,

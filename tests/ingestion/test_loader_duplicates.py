@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 
 def reconciled(log_row: dict) -> bool:
     return log_row["rows_read"] == log_row["rows_accepted"] + log_row["rows_quarantined"]
@@ -159,4 +161,47 @@ def test_ratings_repeat_an_agent_and_month_only_across_files(landing, warehouse)
     ]
     assert [q["reason"] for q in warehouse.quarantine("ratings")] == [
         "duplicate agent_id A001, month 2026-08-01 (first at line 2)"
+    ]
+
+
+def test_ids_loaded_by_a_load_interrupted_before_its_check_are_looked_for_by_the_next(
+    landing, warehouse, monkeypatch
+) -> None:
+    landing.write("calls_2026-08-01.csv", [{"call_id": "c1"}])
+    warehouse.load("calls")
+    landing.write("calls_2026-08-02.csv", [{"call_id": "c1", "queue": "sales"}, {"call_id": "c2"}])
+
+    def interrupted(con, extract):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr("ingestion.loader._quarantine_later_deliveries", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            warehouse.load("calls")
+    assert len(warehouse.raw("calls")) == 3
+
+    result = warehouse.load("calls")
+
+    assert all(f.status == "unchanged" for f in result.files)
+    assert result.duplicates_quarantined == 1
+    assert [(r["_file_name"], r["call_id"]) for r in warehouse.raw("calls")] == [
+        ("calls_2026-08-01.csv", "c1"),
+        ("calls_2026-08-02.csv", "c2"),
+    ]
+    assert [(q["file_name"], q["line_number"]) for q in warehouse.quarantine("calls")] == [("calls_2026-08-02.csv", 2)]
+    assert warehouse.load_log("calls")["calls_2026-08-02.csv"]["rows_quarantined"] == 1
+
+
+def test_ids_already_looked_for_are_not_ranked_again(landing, warehouse) -> None:
+    landing.write("calls_2026-08-01.csv", [{"call_id": "c1"}])
+    landing.write("calls_2026-08-02.csv", [{"call_id": "c1", "queue": "sales"}])
+    warehouse.load("calls")
+    landing.write("calls_2026-08-03.csv", [{"call_id": "c2"}])
+
+    result = warehouse.load("calls")
+
+    assert result.duplicates_quarantined == 0
+    assert [(q["file_name"], q["line_number"]) for q in warehouse.quarantine("calls")] == [("calls_2026-08-02.csv", 2)]
+    assert warehouse.dicts("SELECT extract, checked_through_load_id FROM audit.id_checks") == [
+        {"extract": "calls", "checked_through_load_id": max(r["load_id"] for r in warehouse.load_log("calls").values())}
     ]
