@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.automation.hr_scorecards import build_monthly_scorecards_schedule, hr_scorecards_job, hr_scorecards_restated
 from orchestration.defs.automation.schedules import build_daily_schedule
@@ -12,6 +11,7 @@ from orchestration.defs.ingestion.assets import LandingResource, ingestion_asset
 from orchestration.defs.publication.assets import published_warehouse
 from orchestration.defs.quality.checks import marts_gate, raw_layer_gate
 from orchestration.defs.transformation.assets import ccw_dbt_models
+from orchestration.defs.transformation.dbt_command import DbtCommand
 from orchestration.defs.transformation.project import dbt_project
 from orchestration.lib.console import concise_console
 from orchestration.lib.settings import Settings
@@ -54,6 +54,6 @@ defs = dg.Definitions(
             quality_dir=str(settings.quality_dir),
             memory_limit=settings.duckdb_memory_limit,
         ),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": DbtCommand(project_dir=dbt_project),
     },
 )

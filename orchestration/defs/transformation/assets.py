@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from ingestion.schema import create_schemas
+from orchestration.defs.transformation.dbt_command import DbtCommand
 from orchestration.defs.transformation.partitions import backfill_months, monthly_partitions
 from orchestration.defs.transformation.project import dbt_project, policy, policy_vars, transform_version
 from orchestration.defs.transformation.rebuild import plan_backfill, plan_rebuild, record_build
@@ -34,7 +35,7 @@ class CcwTranslator(DagsterDbtTranslator):
     partitions_def=monthly_partitions(Settings.from_env()),
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
-def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCommand, warehouse: WarehouseResource):
     # The committed profile reads the file to build (and DuckDB's memory settings) from the environment.
     os.environ.update(warehouse.dbt_environment())
     backfill = backfill_months(context)
