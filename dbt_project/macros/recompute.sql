@@ -74,6 +74,21 @@
 {% endmacro %}
 
 
+{#-
+    The same rows as `is_recomputed` of a date column that is the day or month of `timestamp_column`,
+    said of the timestamp itself: DuckDB skips the row groups of a table whose times are all
+    outside the range, where a date computed from them must be read to be compared.
+-#}
+{% macro is_recomputed_at(timestamp_column) %}
+    {%- if is_rebuilding_incrementally() and recompute_from() -%}
+        {{ recompute_start_bound(timestamp_column, dbt.type_timestamp()) }}
+        {%- if recompute_until() %} and {{ timestamp_column }} < cast('{{ recompute_until() }}' as {{ dbt.type_timestamp() }}){% endif -%}
+    {%- else -%}
+        1 = 1
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro delete_recomputed_rows(date_column) %}
     {%- if is_rebuilding_incrementally() -%}
         delete from {{ this }}

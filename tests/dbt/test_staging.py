@@ -209,6 +209,32 @@ def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_w
     assert failures_of_the_key_test(recompute_from="2026-07-01", recompute_until="2026-08-01") == 0
 
 
+def test_a_line_of_a_file_held_twice_is_found_by_an_incremental_build_of_the_files_month(
+    raw_warehouse: Path, run_dbt
+) -> None:
+    """A state's key is its file and line: a build that recomputes the file's month finds the line
+    held twice, and one that recomputes only later months does not look at that file."""
+    states = EXTRACTS_BY_NAME["states"]
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        for _ in range(2):
+            insert_raw_row(connection, states, RAW_ROWS["states"], line_number=5)
+        insert_raw_row(connection, states, RAW_ROWS["states"], line_number=5, file_date=dt.date(2026, 9, 1))
+
+    def failures_of_the_key_test(**extra_vars: str) -> int:
+        run_dbt(BUILD_STAGING, raw_warehouse, extra_vars=extra_vars, check=False)
+        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
+        [result] = [
+            r for r in run_results["results"]
+            if r["unique_id"].startswith("test.ccw.unique_combination_of_columns_stg_telephony__states_source_file_name__")
+        ]
+        return result["failures"]
+
+    assert failures_of_the_key_test() == 1
+    assert failures_of_the_key_test(recompute_from="2026-08-01") == 1
+    assert failures_of_the_key_test(recompute_from="2026-09-01") == 0
+    assert failures_of_the_key_test(recompute_from="2026-07-01", recompute_until="2026-08-01") == 0
+
+
 def test_bounds_in_the_environment_recompute_the_same_rows_and_keep_dbts_parse_of_the_project(
     raw_warehouse: Path, run_dbt
 ) -> None:

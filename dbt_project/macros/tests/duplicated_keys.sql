@@ -9,8 +9,12 @@
     incremental build cannot change: incremental models, and views that make each row of one raw
     row (by its business date, or its file's date). Such a test is given its usual `name`: dbt
     would add the argument to it, and the checks' history is kept by name.
+
+    With `key_decides_date`, rows with the same key have the same `recomputed_by` date (the key
+    holds the file's name, and the date is the file's): a key of a recomputed row is held by
+    recomputed rows only, and the test looks at those rows alone.
 #}
-{% macro duplicated_keys(model, key_columns, recomputed_by=none, nulls_are_keys=true) %}
+{% macro duplicated_keys(model, key_columns, recomputed_by=none, nulls_are_keys=true, key_decides_date=false) %}
 
 {%- set keys = key_columns | join(', ') -%}
 
@@ -22,7 +26,7 @@ duplicated_keys as (
         {{ keys }},
         count(*) as row_count
     from {{ model }}
-    where {{ changed_keys_only(model, keys, recomputed_by) }}
+    where {{ changed_keys_only(model, keys, recomputed_by, key_decides_date) }}
         {%- if not nulls_are_keys %}
         {%- for column in key_columns %}
         and {{ column }} is not null
@@ -38,8 +42,10 @@ select * from duplicated_keys
 {% endmacro %}
 
 
-{% macro changed_keys_only(model, keys, recomputed_by) %}
-    {%- if recomputed_by and recompute_from() -%}
+{% macro changed_keys_only(model, keys, recomputed_by, key_decides_date=false) %}
+    {%- if recomputed_by and recompute_from() and key_decides_date -%}
+        {{ changed_by_this_build(recomputed_by) }}
+    {%- elif recomputed_by and recompute_from() -%}
         ({{ keys }}) in (
             select {{ keys }} from {{ model }} where {{ changed_by_this_build(recomputed_by) }}
         )

@@ -53,6 +53,8 @@ judged_calls as (
     from {{ ref('int_calls_classified') }}
     where direction = 'inbound' and is_handled = 1
         and {{ is_recomputed('month') }}
+        -- A handled call was answered, and counts in the month it was answered in.
+        and {{ is_recomputed_at('answered_at') }}
 
 ),
 
