@@ -19,9 +19,9 @@
                        dialled within the window.
       6. resolved      first-call resolved.
 
-    Incremental by month: a call's status depends only on the contacts after it, so the months
-    recomputed (which reach back by the window from the earliest new data) need only the
-    contacts from their start on.
+    Incremental by month: a call's status depends only on the contacts after it and within its
+    window, so the months recomputed (which reach back by the window from the earliest new data)
+    need only the contacts from their start to the end of their last call's window.
 #}
 
 {{ config(materialized='incremental', **recomputed_by('month')) }}
@@ -94,6 +94,8 @@ customer_timeline as (
     where customer_number_hash is not null
         and (is_offered = 1 or direction = 'outbound')
         and {{ is_on_or_after_recompute_start('enqueued_at') }}
+        -- A later contact is in no judged call's window: a backfill of past months sorts none of them.
+        and enqueued_at <= (select max(repeat_window_ends_at) from judged_calls)
 
 ),
 
@@ -120,8 +122,15 @@ judged_with_contacts as (
     select
         judged_calls.*,
         end_of_data.data_ends_at,
-        next_contacts.next_offered_inbound_at,
-        next_contacts.next_outbound_dialled_at,
+        -- Within the window only: what lies past it decides nothing and is not read by every build.
+        case
+            when next_contacts.next_offered_inbound_at <= judged_calls.repeat_window_ends_at
+                then next_contacts.next_offered_inbound_at
+        end as next_offered_inbound_at,
+        case
+            when next_contacts.next_outbound_dialled_at <= judged_calls.repeat_window_ends_at
+                then next_contacts.next_outbound_dialled_at
+        end as next_outbound_dialled_at,
         case
             when judged_calls.outcome = 'transferred' or transferred_legs.call_id is not null
                 then 1
