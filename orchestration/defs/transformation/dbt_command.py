@@ -10,10 +10,10 @@ from packaging import version
 
 
 class DbtCommand(DbtCliResource):
-    """dagster-dbt's resource, without two things it does before every command that cost seconds
-    and that the pipeline never uses: it asks the `dbt` executable for its version in a process of
-    its own, where dbt-core is installed beside this interpreter and its metadata says the version;
-    and it opens dbt's adapter in this process, which only fetching column metadata needs.
+    """dagster-dbt's resource without two steps it takes before every command, which cost seconds
+    and serve nothing the pipeline uses: running `dbt --version` in a process of its own (dbt-core is
+    installed beside this interpreter, and its package metadata gives the version), and opening
+    dbt's adapter in this process (only fetching column metadata needs it).
     """
 
     @cached_property
