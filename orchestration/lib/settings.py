@@ -14,8 +14,10 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 SAMPLE_MARKER = ".ccw-sample"
 """Written by `ccw generate` into a landing folder: its data is synthetic."""
-DEFAULT_DUCKDB_MEMORY_LIMIT = "3GB"
-"""DuckDB otherwise takes 80% of the machine's memory; past its limit it spills to disk."""
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2.5GB"
+"""DuckDB otherwise takes 80% of the machine's memory; past its limit it spills to disk. While dbt
+builds, its process (DuckDB at this limit, and dbt's own 300 MB) runs beside the `ccw` process
+(about 800 MB): together within 4 GB."""
 _MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 

@@ -14,6 +14,7 @@ from orchestration.defs.transformation.partitions import backfill_months, monthl
 from orchestration.defs.transformation.project import dbt_project, policy, policy_vars, transform_version
 from orchestration.defs.transformation.rebuild import plan_backfill, plan_rebuild, record_build
 from orchestration.defs.transformation.test_results import dbt_test_outcomes
+from orchestration.lib.memory import release_freed_memory
 from orchestration.lib.quality import record
 from orchestration.lib.settings import Settings
 from orchestration.lib.validated_months import forget_recomputed_months
@@ -55,6 +56,8 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCommand, warehouse
         dbt_args += ["--exclude", "resource_type:unit_test"]
     # Both bounds are always set (empty for a full build): a bound left by an earlier build cannot leak in.
     os.environ.update(plan.dbt_environment())
+    # dbt's DuckDB fills its memory limit beside this process: what this one freed goes back first.
+    release_freed_memory()
     invocation = dbt.cli(dbt_args + (["--full-refresh"] if plan.full_refresh else []), context=context, raise_on_error=False)
     yield from invocation.stream()
     outcomes = dbt_test_outcomes(invocation.get_artifact("run_results.json"), invocation.manifest)
