@@ -11,19 +11,17 @@ This module is the dbt process's entry point: it imports nothing of the pipeline
 
 from __future__ import annotations
 
-import logging
 import sys
 
 from dbt_common.events import logger as event_logger
 
-# The levels `send_to_logger` logs dbt's levels at; any other level is left to dbt.
-_PYTHON_LEVELS = {"debug": logging.DEBUG, "test": logging.DEBUG, "info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR}
 _build_and_write_line = event_logger._Logger.write_line
 
 
 def write_line_if_kept(self: event_logger._Logger, msg) -> None:
     python_logger = self._python_logger
-    level = _PYTHON_LEVELS.get(msg.info.level)
+    # dbt's own map of its levels to Python's; a level it does not know is left to dbt to report.
+    level = event_logger._log_level_map.get(msg.info.level)
     # Print events are always written (at the error level), whatever their own level says.
     if python_logger is not None and level is not None and not event_logger._is_print_event(msg):
         if not python_logger.isEnabledFor(level):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 
 
@@ -16,9 +15,7 @@ def release_freed_memory() -> None:
     fills its own memory limit.
     """
     gc.collect()
-    libc_name = ctypes.util.find_library("c")
-    if libc_name is None:
-        return
-    libc = ctypes.CDLL(libc_name)
-    if hasattr(libc, "malloc_trim"):  # glibc only
-        libc.malloc_trim(0)
+    # The C library this process already runs on; glibc's alone has `malloc_trim`.
+    malloc_trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if malloc_trim is not None:
+        malloc_trim(0)

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -35,11 +36,26 @@ def test_the_version_is_the_one_the_dbt_executable_prints() -> None:
     assert command._cli_version == DbtCliResource(project_dir=dbt_project)._cli_version
 
 
-def test_dbt_is_started_as_ccw_dbt_without_a_debug_log_file() -> None:
+def test_dbt_is_started_as_ccw_dbt_without_a_debug_log_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """A command through the pipeline's resource, and the same through dagster-dbt's own."""
+    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    for name, value in dbt_environment(tmp_path / "warehouse.duckdb", "1GB").items():
+        monkeypatch.setenv(name, value)
+    listing = ["ls", "--resource-type", "model", "--vars", policy_vars]
     command = DbtCommand(project_dir=dbt_project)
+    ours = command.cli(listing).wait()
+    stock = DbtCliResource(project_dir=dbt_project).cli(listing).wait()
+    # Each command's own folder under the project's target, as the pipeline removes it after a build.
+    for invocation in (ours, stock):
+        request.addfinalizer(lambda folder=invocation.target_path: shutil.rmtree(folder, ignore_errors=True))
 
     assert Path(command.dbt_executable).name == "ccw-dbt" and os.access(command.dbt_executable, os.X_OK)
     assert command.global_config_flags == ["--log-level-file", "none"]
+    assert ours.is_successful() and Path(ours.process.args[0]).name == "ccw-dbt"
+    assert not (ours.target_path / "dbt.log").exists()
+    assert (stock.target_path / "dbt.log").exists(), "dbt writes its debug log where it is not told otherwise"
 
 
 def json_logger(name: str, level: EventLevel) -> tuple[_JsonLogger, io.StringIO]:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gc
-from pathlib import Path
+import os
 
+from orchestration.bench.memory import tree_rss_bytes
 from orchestration.lib.memory import release_freed_memory
 
 MB = 2**20
 
 
 def resident_bytes() -> int:
-    return int(Path("/proc/self/statm").read_text().split()[1]) * 4096
+    """This process's resident memory, as the benchmark measures it."""
+    return tree_rss_bytes(os.getpid())
 
 
 class Node:
