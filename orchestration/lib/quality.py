@@ -38,21 +38,23 @@ def record(con: duckdb.DuckDBPyConnection, run_id: str | None, outcomes: list[Ch
     if not outcomes:
         return
     checked_at = datetime.now(timezone.utc).replace(tzinfo=None)
-    con.executemany(
-        "INSERT INTO audit.dq_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    # One statement for every outcome: `executemany` runs one per row, and a dbt build has hundreds.
+    con.execute(
+        """
+        INSERT INTO audit.dq_results
+        SELECT ?, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DATE[]), unnest(?::VARCHAR[]),
+               unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?
+        """,
         [
-            [
-                run_id,
-                o.check_name,
-                o.asset,
-                o.month,
-                o.severity,
-                o.passed,
-                None if o.observed_value is None else str(o.observed_value),
-                json.dumps({"message": o.details, "examples": o.examples}, ensure_ascii=False, default=str),
-                checked_at,
-            ]
-            for o in outcomes
+            run_id,
+            [o.check_name for o in outcomes],
+            [o.asset for o in outcomes],
+            [o.month for o in outcomes],
+            [o.severity for o in outcomes],
+            [o.passed for o in outcomes],
+            [None if o.observed_value is None else str(o.observed_value) for o in outcomes],
+            [json.dumps({"message": o.details, "examples": o.examples}, ensure_ascii=False, default=str) for o in outcomes],
+            checked_at,
         ],
     )
 

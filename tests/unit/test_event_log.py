@@ -5,6 +5,8 @@ from __future__ import annotations
 import dagster as dg
 import pytest
 from dagster import DagsterInstance
+from dagster._core.storage.event_log import SqliteEventLogStorage
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import INDEX_SHARD_NAME
 
 from orchestration.lib import event_log
 from orchestration.lib.event_log import SqliteEventLogKeepingConnections
@@ -51,6 +53,17 @@ def test_a_run_is_recorded_through_open_connections_and_read_back_by_another_ins
         assert [execution.run_id for execution in check.values()] == [result.run_id]
 
 
+def test_commits_wait_for_the_disk_only_at_checkpoints_of_the_write_ahead_log(home) -> None:
+    with DagsterInstance.from_config(str(home)) as instance:
+        run_id = materialize_every_month(instance).run_id
+        storage = instance.event_log_storage
+        for shard in (run_id, INDEX_SHARD_NAME):
+            with storage._connect(shard) as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                # 1 is NORMAL; SQLite's default is 2, FULL.
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+
+
 def test_only_the_latest_databases_stay_open_and_a_wipe_starts_afresh(home, monkeypatch) -> None:
     monkeypatch.setattr(event_log, "OPEN_DATABASES", 3)
     with DagsterInstance.from_config(str(home)) as instance:
@@ -65,6 +78,29 @@ def test_only_the_latest_databases_stay_open_and_a_wipe_starts_afresh(home, monk
         assert instance.get_runs() == []
         assert materialize_every_month(instance).success
         assert len(instance.get_runs()) == 1
+
+
+def test_the_index_is_inspected_once_per_table_until_a_wipe(home, monkeypatch) -> None:
+    inspected = []
+    stock_has_table = SqliteEventLogStorage.has_table
+
+    def counting_has_table(storage, table_name):
+        inspected.append(table_name)
+        return stock_has_table(storage, table_name)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counting_has_table)
+    with DagsterInstance.from_config(str(home)) as instance:
+        for _ in range(2):
+            assert materialize_every_month(instance).success
+        # Asked before each of the runs' asset check events; the index inspected once.
+        assert inspected.count("asset_check_executions") == 1
+        assert not instance.event_log_storage.has_table("no_such_table")
+        assert not instance.event_log_storage.has_table("no_such_table")
+        assert inspected.count("no_such_table") == 2
+
+        instance.wipe()
+        assert materialize_every_month(instance).success
+        assert inspected.count("asset_check_executions") == 2
 
 
 def test_dagster_yaml_is_written_when_missing_or_as_ccw_wrote_it_and_kept_when_edited(home) -> None:
