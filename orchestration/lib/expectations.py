@@ -2,9 +2,9 @@
 
 The suites are JSON files of the repository's GX context (`expectations/suites/`), loaded through
 that context's configuration. Everything else a validation needs stays out of the repository: the
-pandas datasource, its whole-dataframe batch definition, the validation definition and the
-checkpoint live in memory, and validation results and Data Docs go to gitignored folders under
-`data/`. GX has no DuckDB dialect, so the table is read from DuckDB into a pandas DataFrame.
+pandas datasource and its whole-dataframe batch live in memory, and validation results and Data
+Docs go to gitignored folders under `data/`. GX has no DuckDB dialect, so the table is read from
+DuckDB into a pandas DataFrame.
 
 Each expectation's `meta.severity` (else its suite's) says whether its failure blocks publication
 (`blocking`) or is reported only (`warning`).
@@ -17,7 +17,7 @@ import math
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -31,8 +31,10 @@ from great_expectations.core.expectation_validation_result import (
     ExpectationSuiteValidationResult,
     ExpectationValidationResult,
 )
+from great_expectations.core.run_identifier import RunIdentifier
 from great_expectations.data_context import EphemeralDataContext
 from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
 
@@ -156,27 +158,23 @@ def validate_table(
     frame = _read(con, table, {*_checked_columns(suite), *suite.meta.get("row_id_columns", [])})
     row_id_columns = [column for column in suite.meta.get("row_id_columns", []) if column in frame.columns]
 
-    batch_definition = (
+    batch = (
         context.data_sources.add_pandas(_DATASOURCE)
         .add_dataframe_asset(table)
         .add_batch_definition_whole_dataframe("whole table")
+        .get_batch(batch_parameters={"dataframe": frame})
     )
-    validation = context.validation_definitions.add(
-        gx.ValidationDefinition(name=suite_name, data=batch_definition, suite=suite)
+    # The batch validates the suite itself: a checkpoint would first compare its validation
+    # definition and the suite with their stored copies, expectation by expectation, every run.
+    result = batch.validate(
+        suite,
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": EXAMPLES,
+            **({"unexpected_index_column_names": row_id_columns} if row_id_columns else {}),
+        },
     )
-    checkpoint = context.checkpoints.add(
-        gx.Checkpoint(
-            name=suite_name,
-            validation_definitions=[validation],
-            result_format={
-                "result_format": "SUMMARY",
-                "partial_unexpected_count": EXAMPLES,
-                **({"unexpected_index_column_names": row_id_columns} if row_id_columns else {}),
-            },
-        )
-    )
-    run = checkpoint.run(batch_parameters={"dataframe": frame})
-    [(result_key, result)] = run.run_results.items()
+    result_key = _store(context, suite_name, result)
     _keep_only(context, suite_name, result_key, results_dir)
     if build_docs:
         _rebuild_docs(context, docs_dir)
@@ -246,6 +244,22 @@ def _context(results_dir: Path | None = None, docs_dir: Path | None = None) -> E
 
 def _folder(path: Path) -> dict:
     return {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(Path(path).resolve())}
+
+
+def _store(
+    context: EphemeralDataContext, suite_name: str, result: ExpectationSuiteValidationResult
+) -> ValidationResultIdentifier:
+    """The result kept in the results store, stamped with its run as a checkpoint would."""
+    run_id = RunIdentifier(run_time=datetime.now(timezone.utc))
+    result.meta["run_id"] = run_id
+    result.meta["validation_time"] = run_id.run_time
+    key = ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=suite_name),
+        run_id=run_id,
+        batch_identifier=result.batch_id,
+    )
+    context.validation_results_store.set(key, result)
+    return key
 
 
 def _keep_only(
