@@ -185,6 +185,27 @@ def test_staging_tests_catch_rows_that_break_keys_ranges_and_orderings(
     }
 
 
+def test_required_columns_fail_on_a_null_in_any_required_column_and_name_it(
+    raw_warehouse: Path, run_dbt, dbt_results
+) -> None:
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        insert_raw_row(connection, EXTRACTS_BY_NAME["agents"], {**RAW_ROWS["agents"], "name": None, "team": None}, 2)
+        insert_raw_row(connection, EXTRACTS_BY_NAME["agents"], {**RAW_ROWS["agents"], "agent_id": "a-2"}, 3)
+        insert_raw_row(connection, EXTRACTS_BY_NAME["calls"], {**RAW_ROWS["calls"], "queue": None}, 2)
+
+    finished = run_dbt([*BUILD_STAGING, "--store-failures"], raw_warehouse, check=False)
+
+    assert finished.returncode == 1
+    failed = {node for node, status in dbt_results(raw_warehouse).items() if status == "fail"}
+    # dbt names a model-level test without arguments after its model, with a trailing underscore.
+    assert failed == {"required_columns_stg_hr__agents_", "required_columns_stg_telephony__calls_"}
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        failing_rows = connection.execute(
+            "select agent_id, null_columns from dbt_test__audit.required_columns_stg_hr__agents_"
+        ).fetchall()
+    assert failing_rows == [("a-1", "name, team")]
+
+
 def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_whole_table(
     raw_warehouse: Path, run_dbt
 ) -> None:
