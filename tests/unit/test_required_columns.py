@@ -20,7 +20,10 @@ def _declares_a_required_column(model: dict) -> bool:
 
 
 def _runs_required_columns(model: dict) -> bool:
-    return any(test == "required_columns" or (isinstance(test, dict) and "required_columns" in test) for test in model.get("data_tests", []))
+    return any(
+        test == "required_columns" or (isinstance(test, dict) and "required_columns" in test)
+        for test in model.get("data_tests", [])
+    )
 
 
 def test_a_model_runs_required_columns_exactly_when_it_declares_a_required_column():
@@ -28,5 +31,5 @@ def test_a_model_runs_required_columns_exactly_when_it_declares_a_required_colum
     declaring = {model["name"] for model in models if _declares_a_required_column(model)}
     testing = {model["name"] for model in models if _runs_required_columns(model)}
 
-    assert len(declaring) > 30
+    assert declaring, f"no model under {MODELS_DIR} declares a required column: the yml was not read as dbt reads it"
     assert declaring == testing
