@@ -1,16 +1,24 @@
 {#
-    Monthly incremental rebuilds. The runner passes `recompute_from` (the first day of the
-    earliest month that new or corrected extracts can change); an incremental model deletes its
-    rows from that date on and inserts them again, leaving earlier months untouched. A backfill
-    also passes `recompute_until` (exclusive), so that only the months asked for are recomputed.
-    Without them, or on a first or --full-refresh build, the whole table is rebuilt.
+    Incremental rebuilds. The runner passes `recompute_from` (the first day of the earliest month
+    that new or corrected extracts can change) and `recompute_from_day` (the earliest day in it
+    they can change); an incremental model deletes its rows from that month, or that day, on and
+    inserts them again, leaving earlier ones untouched. A backfill also passes `recompute_until`
+    (exclusive), so that only the months asked for are recomputed. Without them, or on a first
+    or --full-refresh build, the whole table is rebuilt.
 
-    `ccw` passes them in the environment (CCW_RECOMPUTE_FROM, CCW_RECOMPUTE_UNTIL); a bare dbt
-    call may pass them as vars of the same names instead.
+    `ccw` passes them in the environment (CCW_RECOMPUTE_FROM, CCW_RECOMPUTE_FROM_DAY,
+    CCW_RECOMPUTE_UNTIL); a bare dbt call may pass them as vars of the same names instead.
 
-    In a model:
-        {{ config(materialized='incremental', **recomputed_by('work_date')) }}
-        ... where {{ is_recomputed('work_date') }}
+    Every macro takes the grain of the date column it bounds: 'month' (the default) for a
+    month's first day, 'day' for a day. A day column may be bounded by month, which recomputes
+    more days than needed; a month column bounded by day would skip the first month.
+
+    In a model kept by month:
+        {{ config(materialized='incremental', **recomputed_by('month')) }}
+        ... where {{ is_recomputed('month') }}
+    In a model kept by day:
+        {{ config(materialized='incremental', **recomputed_by('work_date', 'day')) }}
+        ... where {{ is_recomputed('work_date', 'day') }}
 #}
 
 {#-
@@ -25,8 +33,13 @@
 {% endmacro %}
 
 
-{% macro recompute_from() %}
-    {{- return(recompute_bound('recompute_from')) -}}
+{% macro recompute_from(grain='month') %}
+    {%- if grain == 'day' -%}
+        {{- return(recompute_bound('recompute_from_day') or recompute_bound('recompute_from')) -}}
+    {%- elif grain == 'month' -%}
+        {{- return(recompute_bound('recompute_from')) -}}
+    {%- endif -%}
+    {{- exceptions.raise_compiler_error("a recomputed column's grain is 'month' or 'day', not '" ~ grain ~ "'") -}}
 {% endmacro %}
 
 
@@ -35,13 +48,13 @@
 {% endmacro %}
 
 
-{% macro recompute_start_bound(column, column_type) %}
-    {{- return(column ~ " >= cast('" ~ recompute_from() ~ "' as " ~ column_type ~ ")") -}}
+{% macro recompute_start_bound(column, column_type, grain) %}
+    {{- return(column ~ " >= cast('" ~ recompute_from(grain) ~ "' as " ~ column_type ~ ")") -}}
 {% endmacro %}
 
 
-{% macro recomputed_range(date_column) %}
-    {%- set bounds = [recompute_start_bound(date_column, type_date())] -%}
+{% macro recomputed_range(date_column, grain='month') %}
+    {%- set bounds = [recompute_start_bound(date_column, type_date(), grain)] -%}
     {%- if recompute_until() -%}
         {%- do bounds.append(date_column ~ " < cast('" ~ recompute_until() ~ "' as " ~ type_date() ~ ")") -%}
     {%- endif -%}
@@ -55,9 +68,9 @@
 {% endmacro %}
 
 
-{% macro is_recomputed(date_column) %}
+{% macro is_recomputed(date_column, grain='month') %}
     {%- if is_rebuilding_incrementally() and recompute_from() -%}
-        {{ recomputed_range(date_column) }}
+        {{ recomputed_range(date_column, grain) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -65,9 +78,9 @@
 
 
 {#- Rows whose timestamp is on or after the first recomputed day: what a recomputed row can depend on. -#}
-{% macro is_on_or_after_recompute_start(timestamp_column) %}
+{% macro is_on_or_after_recompute_start(timestamp_column, grain='month') %}
     {%- if is_rebuilding_incrementally() and recompute_from() -%}
-        {{ recompute_start_bound(timestamp_column, dbt.type_timestamp()) }}
+        {{ recompute_start_bound(timestamp_column, dbt.type_timestamp(), grain) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -79,9 +92,9 @@
     said of the timestamp itself: DuckDB skips the row groups of a table whose times are all
     outside the range, where a date computed from them must be read to be compared.
 -#}
-{% macro is_recomputed_at(timestamp_column) %}
+{% macro is_recomputed_at(timestamp_column, grain='month') %}
     {%- if is_rebuilding_incrementally() and recompute_from() -%}
-        {{ recompute_start_bound(timestamp_column, dbt.type_timestamp()) }}
+        {{ recompute_start_bound(timestamp_column, dbt.type_timestamp(), grain) }}
         {%- if recompute_until() %} and {{ timestamp_column }} < cast('{{ recompute_until() }}' as {{ dbt.type_timestamp() }}){% endif -%}
     {%- else -%}
         1 = 1
@@ -89,10 +102,10 @@
 {% endmacro %}
 
 
-{% macro delete_recomputed_rows(date_column) %}
+{% macro delete_recomputed_rows(date_column, grain='month') %}
     {%- if is_rebuilding_incrementally() -%}
         delete from {{ this }}
-        {%- if recompute_from() %} where {{ recomputed_range(date_column) }}{% endif %}
+        {%- if recompute_from() %} where {{ recomputed_range(date_column, grain) }}{% endif %}
     {%- endif -%}
 {% endmacro %}
 
@@ -103,18 +116,18 @@
     the same date column and each partition the model selects is overwritten whole (dynamic
     partition overwrite), which replaces the same range.
 #}
-{% macro recomputed_by(date_column) %}
-    {{- return(adapter.dispatch('recomputed_by', 'ccw')(date_column)) -}}
+{% macro recomputed_by(date_column, grain='month') %}
+    {{- return(adapter.dispatch('recomputed_by', 'ccw')(date_column, grain)) -}}
 {% endmacro %}
 
-{% macro default__recomputed_by(date_column) %}
+{% macro default__recomputed_by(date_column, grain) %}
     {{- return({
         'incremental_strategy': 'append',
-        'pre_hook': "{{ delete_recomputed_rows('" ~ date_column ~ "') }}",
+        'pre_hook': "{{ delete_recomputed_rows('" ~ date_column ~ "', '" ~ grain ~ "') }}",
     }) -}}
 {% endmacro %}
 
-{% macro spark__recomputed_by(date_column) %}
+{% macro spark__recomputed_by(date_column, grain) %}
     {{- return({
         'incremental_strategy': 'insert_overwrite',
         'file_format': 'parquet',
@@ -127,9 +140,9 @@
     In a test: the rows a build can have added or changed, those of the recomputed days (from the
     first on, or a backfill's range); every row when there is no such day.
 -#}
-{% macro changed_by_this_build(date_column) %}
+{% macro changed_by_this_build(date_column, grain='month') %}
     {%- if date_column and recompute_from() -%}
-        {{ recomputed_range(date_column) }}
+        {{ recomputed_range(date_column, grain) }}
     {%- else -%}
         1 = 1
     {%- endif -%}

@@ -12,7 +12,7 @@ def recomputed_by(model: dict) -> str | None:
     if model["config"]["materialized"] != "incremental":
         return None
     hooks = " ".join(hook["sql"] for hook in model["config"]["pre-hook"])
-    return re.search(r"delete_recomputed_rows\('(\w+)'\)", hooks).group(1)
+    return re.search(r"delete_recomputed_rows\('(\w+)'", hooks).group(1)
 
 
 def test_each_gated_mart_is_validated_by_the_date_its_model_is_recomputed_by():

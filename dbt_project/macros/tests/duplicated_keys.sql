@@ -3,7 +3,8 @@
 
     A test of a large incremental table need not look at every key on every build: the rows
     outside the recomputed days are those the last build kept, whose keys its tests passed.
-    Given `recomputed_by` (the model's date column that the recomputed range bounds), only the
+    Given `recomputed_by` (the model's date column that the recomputed range bounds, of
+    `recomputed_grain` 'month' or 'day'; see recompute.sql), only the
     keys of the recomputed rows are looked for, in the whole table: a new row may repeat an old
     one's key. A full build looks at every key. Only for models whose rows outside that range an
     incremental build cannot change: incremental models, and views that make each row of one raw
@@ -14,7 +15,7 @@
     holds the file's name, and the date is the file's): a key of a recomputed row is held by
     recomputed rows only, and the test looks at those rows alone.
 #}
-{% macro duplicated_keys(model, key_columns, recomputed_by=none, nulls_are_keys=true, key_decides_date=false) %}
+{% macro duplicated_keys(model, key_columns, recomputed_by=none, nulls_are_keys=true, key_decides_date=false, recomputed_grain='month') %}
 
 {%- set keys = key_columns | join(', ') -%}
 
@@ -26,7 +27,7 @@ duplicated_keys as (
         {{ keys }},
         count(*) as row_count
     from {{ model }}
-    where {{ changed_keys_only(model, keys, recomputed_by, key_decides_date) }}
+    where {{ changed_keys_only(model, keys, recomputed_by, key_decides_date, recomputed_grain) }}
         {%- if not nulls_are_keys %}
         {%- for column in key_columns %}
         and {{ column }} is not null
@@ -42,12 +43,12 @@ select * from duplicated_keys
 {% endmacro %}
 
 
-{% macro changed_keys_only(model, keys, recomputed_by, key_decides_date=false) %}
+{% macro changed_keys_only(model, keys, recomputed_by, key_decides_date=false, grain='month') %}
     {%- if recomputed_by and recompute_from() and key_decides_date -%}
-        {{ changed_by_this_build(recomputed_by) }}
+        {{ changed_by_this_build(recomputed_by, grain) }}
     {%- elif recomputed_by and recompute_from() -%}
         ({{ keys }}) in (
-            select {{ keys }} from {{ model }} where {{ changed_by_this_build(recomputed_by) }}
+            select {{ keys }} from {{ model }} where {{ changed_by_this_build(recomputed_by, grain) }}
         )
     {%- else -%}
         1 = 1

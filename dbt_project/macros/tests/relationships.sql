@@ -4,7 +4,7 @@
     (see `duplicated_keys`); every parent is still looked at. Defined here, it takes the
     built-in's place for every model of the project.
 #}
-{% test relationships(model, column_name, to, field, recomputed_by=none) %}
+{% test relationships(model, column_name, to, field, recomputed_by=none, recomputed_grain='month') %}
 
 with
 
@@ -13,7 +13,7 @@ child as (
     select {{ column_name }} as from_field
     from {{ model }}
     where {{ column_name }} is not null
-        and {{ changed_by_this_build(recomputed_by) }}
+        and {{ changed_by_this_build(recomputed_by, recomputed_grain) }}
 
 ),
 

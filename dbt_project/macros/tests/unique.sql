@@ -1,10 +1,11 @@
 {#
     dbt's built-in `unique` (NULLs are not keys), with the option of `unique_combination_of_columns`
-    to look only at the keys of the rows a build can have added or changed (`recomputed_by`).
+    to look only at the keys of the rows a build can have added or changed (`recomputed_by`, a
+    date column of `recomputed_grain` 'month' or 'day').
     Defined here, it takes the built-in's place for every model of the project.
 #}
-{% test unique(model, column_name, recomputed_by=none) %}
+{% test unique(model, column_name, recomputed_by=none, recomputed_grain='month') %}
 
-{{ duplicated_keys(model, [column_name], recomputed_by, nulls_are_keys=false) }}
+{{ duplicated_keys(model, [column_name], recomputed_by, nulls_are_keys=false, recomputed_grain=recomputed_grain) }}
 
 {% endtest %}

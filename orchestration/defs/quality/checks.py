@@ -26,7 +26,7 @@ from orchestration.lib.validated_months import mark_validated_months, months_con
 from orchestration.lib.warehouse import WAREHOUSE_POOL, WarehouseResource
 
 MARTS: dict[str, str | None] = {
-    "fct_calls": "month",
+    "fct_calls": "call_date",
     "dim_agent": None,
     "fct_agent_daily": "work_date",
     "fct_team_daily_attendance": "work_date",

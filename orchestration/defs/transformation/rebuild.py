@@ -1,9 +1,9 @@
-"""Which months a dbt build recomputes: only those that extracts loaded since the last build can change.
+"""Which days and months a dbt build recomputes: only those that extracts loaded since the last build can change.
 
-Every effect of a row runs forward in time (a roster snapshot from its date on, a complaint into
-the month it is resolved, twelve-month review windows), except first-call resolution, which looks
-up to the repeat window back; so the build recomputes from the month before the earliest business
-date loaded since the last successful build. A changed policy or changed models rebuild everything.
+Nearly every effect of a row runs forward in time (a roster snapshot from its date on, a complaint
+into the month it is resolved, twelve-month review windows). First-call resolution looks up to the
+repeat window back; so the build recomputes from the first day whose calls can change status, and
+monthly models from that day's month. A changed policy or changed models rebuild everything.
 """
 
 from __future__ import annotations
@@ -18,14 +18,27 @@ from ingestion.contract import EXTRACTS
 NOTHING_CHANGED = date(9999, 1, 1)
 """recompute_from when no extract changed: incremental models keep every row."""
 
+SHORTEST_REACH_BACK = timedelta(days=7)
+"""How far back a build looks even with a shorter repeat window: the other effects that look back (an
+ACD session left open, closed by its agent's later states or next login; scheduled days judged once
+later logins show the data has passed them) reach back days, not weeks."""
+
 
 @dataclass(frozen=True)
 class RebuildPlan:
     full_refresh: bool
     recompute_from: date | None
+    """The first day of the first recomputed month."""
     max_load_id: int
     recompute_until: date | None = None
     """Exclusive; set by a backfill, which recomputes exactly the months asked for."""
+    recompute_from_day: date | None = None
+    """The first day whose rows can change, within recompute_from's month; that month's first day if unset.
+    Models kept by day recompute from it, models kept by month from recompute_from."""
+
+    @property
+    def first_recomputed_day(self) -> date | None:
+        return self.recompute_from_day or self.recompute_from
 
     def dbt_environment(self) -> dict[str, str]:
         """The bounds as the dbt project reads them; empty when the whole table is rebuilt.
@@ -36,6 +49,7 @@ class RebuildPlan:
         incremental = not self.full_refresh and self.recompute_from is not None
         return {
             "CCW_RECOMPUTE_FROM": self.recompute_from.isoformat() if incremental else "",
+            "CCW_RECOMPUTE_FROM_DAY": self.first_recomputed_day.isoformat() if incremental else "",
             "CCW_RECOMPUTE_UNTIL": self.recompute_until.isoformat() if incremental and self.recompute_until else "",
         }
 
@@ -46,7 +60,7 @@ class RebuildPlan:
             return "no extract changed since the last build: incremental models keep every month"
         if self.recompute_until:
             return f"backfill: recomputing {self.recompute_from:%Y-%m} to {_month_before(self.recompute_until):%Y-%m}"
-        return f"recomputing months from {self.recompute_from:%Y-%m} on"
+        return f"recomputing months from {self.recompute_from:%Y-%m} on, days from {self.first_recomputed_day:%Y-%m-%d} on"
 
 
 def _month_before(day: date) -> date:
@@ -65,8 +79,32 @@ def plan_rebuild(con: duckdb.DuckDBPyConnection, transform_version: str, repeat_
     earliest = earliest_changed_date(con, last[1])
     if earliest is None:
         return RebuildPlan(False, NOTHING_CHANGED, max_load_id)
-    reach_back = earliest - timedelta(hours=repeat_window_hours)
-    return RebuildPlan(False, reach_back.replace(day=1), max_load_id)
+    first_day = first_day_to_recompute(con, earliest, repeat_window_hours)
+    return RebuildPlan(False, first_day.replace(day=1), max_load_id, recompute_from_day=first_day)
+
+
+def first_day_to_recompute(con: duckdb.DuckDBPyConnection, earliest_changed: date, repeat_window_hours: float) -> date:
+    """The first day a call leg counts on whose first-call resolution the new extracts can change.
+
+    A status changes when a contact within the call's window changes, from the earliest changed day
+    on, or when the end of the calls data moves past the window's end: the data ended, at the last
+    build, with the last call before that day. So every call whose window ends after the earlier of
+    the two moments is recomputed, from the day the first of them was answered. A window shorter
+    than SHORTEST_REACH_BACK reaches back that far all the same.
+    """
+    settled_until = datetime.combine(earliest_changed, datetime.min.time())
+    (calls_ended_at,) = con.execute(
+        "SELECT max(enqueued_at) FROM raw.calls WHERE enqueued_at < ?", [settled_until]
+    ).fetchall()[0]
+    if calls_ended_at is not None:
+        settled_until = min(settled_until, calls_ended_at)
+    windows_open_from = settled_until - max(timedelta(hours=repeat_window_hours), SHORTEST_REACH_BACK)
+    (first_answered,) = con.execute(
+        "SELECT min(coalesce(answered_at, enqueued_at)) FROM raw.calls WHERE ended_at >= ?",
+        [windows_open_from],
+    ).fetchall()[0]
+    first_day = windows_open_from.date()
+    return min(first_day, first_answered.date()) if first_answered else first_day
 
 
 def plan_backfill(con: duckdb.DuckDBPyConnection, transform_version: str, first_month: date, last_month: date) -> RebuildPlan:

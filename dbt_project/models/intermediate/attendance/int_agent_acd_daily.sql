@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', **recomputed_by('activity_date')) }}
+{{ config(materialized='incremental', **recomputed_by('activity_date', 'day')) }}
 
 {#
     Time on the ACD per agent and day. Sessions and state intervals are cut at midnight so each
@@ -56,7 +56,7 @@ bounded_intervals as (
         {{ dbt.datediff('started_at', 'ended_at', 'second') }} as interval_seconds,
         cast(cast(started_at as {{ type_date() }}) as {{ dbt.type_timestamp() }}) as start_day_at
     from intervals
-    where {{ is_on_or_after_recompute_start('ended_at') }}
+    where {{ is_on_or_after_recompute_start('ended_at', 'day') }}
 
 ),
 
@@ -165,4 +165,4 @@ daily as (
 )
 
 select * from daily
-where {{ is_recomputed('activity_date') }}
+where {{ is_recomputed('activity_date', 'day') }}

@@ -2,10 +2,10 @@
     Read by the daily and the monthly agent marts: materialized so the per-leg join to the FCR
     statuses runs once per build, not once per reader. Incremental by day: a day's totals are
     its own legs', so only the recomputed days' legs are joined (their FCR statuses are of the
-    same months, recomputed before).
+    same days, recomputed before).
 #}
 
-{{ config(materialized='incremental', **recomputed_by('call_date')) }}
+{{ config(materialized='incremental', **recomputed_by('call_date', 'day')) }}
 
 {%- set measures = [
     'handled_calls', 'inbound_handled', 'outbound_handled',
@@ -24,7 +24,7 @@ calls as (
 first_call_resolution as (
 
     select * from {{ ref('int_calls_fcr') }}
-    where {{ is_recomputed('month') }}
+    where {{ is_recomputed('call_date', 'day') }}
 
 ),
 
@@ -51,7 +51,7 @@ agent_legs as (
         on calls.call_id = first_call_resolution.call_id
     where calls.agent_id is not null
         and (calls.is_handled = 1 or calls.direction = 'outbound')
-        and {{ is_recomputed('calls.call_date') }}
+        and {{ is_recomputed('calls.call_date', 'day') }}
 
 ),
 

@@ -19,12 +19,13 @@
                        dialled within the window.
       6. resolved      first-call resolved.
 
-    Incremental by month: a call's status depends only on the contacts after it and within its
-    window, so the months recomputed (which reach back by the window from the earliest new data)
+    Incremental by day: a call's status depends only on the contacts after it and within its
+    window, and on the end of the data; the days recomputed (from the first call whose window
+    reaches past the earlier of the first new data and the end of the data at the last build)
     need only the contacts from their start to the end of their last call's window.
 #}
 
-{{ config(materialized='incremental', **recomputed_by('month')) }}
+{{ config(materialized='incremental', **recomputed_by('call_date', 'day')) }}
 
 {#- Each part reads the calls itself: DuckDB materializes a CTE that is read more than once,
     which for every call leg costs more than the reads. -#}
@@ -47,14 +48,14 @@ judged_calls as (
         answered_at,
         ended_at,
         outcome,
+        call_date,
         month,
         {{ dbt.dateadd('hour', policy('fcr.repeat_window_hours'), 'ended_at') }}
             as repeat_window_ends_at
     from {{ ref('int_calls_classified') }}
     where direction = 'inbound' and is_handled = 1
-        and {{ is_recomputed('month') }}
-        -- A handled call was answered, and counts in the month it was answered in.
-        and {{ is_recomputed_at('answered_at') }}
+        -- A handled call was answered, and counts on the day it was answered.
+        and {{ is_recomputed_at('answered_at', 'day') }}
 
 ),
 
@@ -93,7 +94,7 @@ customer_timeline as (
     from {{ ref('int_calls_classified') }}
     where customer_number_hash is not null
         and (is_offered = 1 or direction = 'outbound')
-        and {{ is_on_or_after_recompute_start('enqueued_at') }}
+        and {{ is_on_or_after_recompute_start('enqueued_at', 'day') }}
         -- A later contact is in no judged call's window: a backfill of past months sorts none of them.
         and enqueued_at <= (select max(repeat_window_ends_at) from judged_calls)
 
@@ -154,6 +155,7 @@ statuses as (
         answered_at,
         ended_at,
         outcome,
+        call_date,
         month,
         repeat_window_ends_at,
         data_ends_at,

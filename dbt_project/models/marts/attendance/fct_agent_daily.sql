@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', **recomputed_by('work_date')) }}
+{{ config(materialized='incremental', **recomputed_by('work_date', 'day')) }}
 
 with
 
@@ -59,4 +59,4 @@ final as (
 )
 
 select * from final
-where {{ is_recomputed('work_date') }}
+where {{ is_recomputed('work_date', 'day') }}

@@ -3,7 +3,7 @@
     (实际工作人数 / 计划工作人数). Agents on approved leave stay scheduled.
 #}
 
-{{ config(materialized='incremental', **recomputed_by('work_date')) }}
+{{ config(materialized='incremental', **recomputed_by('work_date', 'day')) }}
 
 with
 
@@ -46,4 +46,4 @@ final as (
 )
 
 select * from final
-where {{ is_recomputed('work_date') }}
+where {{ is_recomputed('work_date', 'day') }}

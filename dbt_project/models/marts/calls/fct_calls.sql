@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', **recomputed_by('month')) }}
+{{ config(materialized='incremental', **recomputed_by('call_date', 'day')) }}
 
 with
 
@@ -10,9 +10,9 @@ calls as (
 
 first_call_resolution as (
 
-    -- A leg's status is of the leg's own month.
+    -- A leg's status is of the leg's own day.
     select * from {{ ref('int_calls_fcr') }}
-    where {{ is_recomputed('month') }}
+    where {{ is_recomputed('call_date', 'day') }}
 
 ),
 
@@ -53,4 +53,4 @@ final as (
 )
 
 select * from final
-where {{ is_recomputed('month') }}
+where {{ is_recomputed('call_date', 'day') }}

@@ -1,4 +1,4 @@
-{{ config(materialized='incremental', **recomputed_by('call_date')) }}
+{{ config(materialized='incremental', **recomputed_by('call_date', 'day')) }}
 
 with
 
@@ -52,4 +52,4 @@ final as (
 )
 
 select * from final
-where {{ is_recomputed('call_date') }}
+where {{ is_recomputed('call_date', 'day') }}

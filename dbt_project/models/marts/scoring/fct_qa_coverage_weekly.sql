@@ -5,7 +5,7 @@
     up with 0 evaluations instead of going unseen.
 #}
 
-{{ config(materialized='incremental', **recomputed_by('week_end')) }}
+{{ config(materialized='incremental', **recomputed_by('week_end', 'day')) }}
 
 with
 
@@ -133,4 +133,4 @@ final as (
 )
 
 select * from final
-where {{ is_recomputed('week_end') }}
+where {{ is_recomputed('week_end', 'day') }}
