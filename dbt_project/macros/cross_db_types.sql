@@ -18,3 +18,18 @@
 {% macro default__type_time() -%}
     time
 {%- endmacro %}
+
+
+{#- Any text as a string literal: dbt's `string_literal` leaves quotes inside it as they are. -#}
+{% macro text_literal(value) -%}
+    {{ return(adapter.dispatch('text_literal', 'ccw')(value)) }}
+{%- endmacro %}
+
+{% macro default__text_literal(value) -%}
+    '{{ value | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- Spark reads two quotes in a row as two literals run together, and escapes with a backslash. -#}
+{% macro spark__text_literal(value) -%}
+    '{{ value | replace("\\", "\\\\") | replace("'", "\\'") }}'
+{%- endmacro %}

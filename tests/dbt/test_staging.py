@@ -178,32 +178,42 @@ def test_staging_tests_catch_rows_that_break_keys_ranges_and_orderings(
     failed = {node for node, status in dbt_results(raw_warehouse).items() if status == "fail"}
     assert failed == {
         "unique_stg_telephony__calls_call_id",
-        "expression_is_true_stg_telephony__calls_ended_at_enqueued_at",
+        "declared_constraints_stg_telephony__calls_",
         "unique_combination_of_columns_stg_hr__schedules_agent_id__shift_date",
-        "accepted_range_stg_qa__surveys_score__5__1",
-        "accepted_values_stg_telephony__states_state__available__on_call__wrap__busy__break__meeting__training",
+        "declared_constraints_stg_qa__surveys_",
+        "declared_constraints_stg_telephony__states_",
     }
 
 
-def test_required_columns_fail_on_a_null_in_any_required_column_and_name_it(
+def test_declared_constraints_fail_on_a_row_breaking_any_of_them_and_name_what_it_breaks(
     raw_warehouse: Path, run_dbt, dbt_results
 ) -> None:
+    broken_agent = {**RAW_ROWS["agents"], "name": None, "team": None, "role": "manager"}
     with duckdb.connect(str(raw_warehouse)) as connection:
-        insert_raw_row(connection, EXTRACTS_BY_NAME["agents"], {**RAW_ROWS["agents"], "name": None, "team": None}, 2)
+        insert_raw_row(connection, EXTRACTS_BY_NAME["agents"], broken_agent, 2)
         insert_raw_row(connection, EXTRACTS_BY_NAME["agents"], {**RAW_ROWS["agents"], "agent_id": "a-2"}, 3)
         insert_raw_row(connection, EXTRACTS_BY_NAME["calls"], {**RAW_ROWS["calls"], "queue": None}, 2)
+        insert_raw_row(
+            connection, EXTRACTS_BY_NAME["calls"],
+            {**RAW_ROWS["calls"], "call_id": "c-2", "ended_at": MORNING - dt.timedelta(minutes=1)}, 3,
+        )
 
     finished = run_dbt([*BUILD_STAGING, "--store-failures"], raw_warehouse, check=False)
 
     assert finished.returncode == 1
     failed = {node for node, status in dbt_results(raw_warehouse).items() if status == "fail"}
     # dbt names a model-level test without arguments after its model, with a trailing underscore.
-    assert failed == {"required_columns_stg_hr__agents_", "required_columns_stg_telephony__calls_"}
+    assert failed == {"declared_constraints_stg_hr__agents_", "declared_constraints_stg_telephony__calls_"}
     with duckdb.connect(str(raw_warehouse)) as connection:
-        failing_rows = connection.execute(
-            "select agent_id, null_columns from dbt_test__audit.required_columns_stg_hr__agents_"
+        failing_agents = connection.execute(
+            "select agent_id, broken_constraints from dbt_test__audit.declared_constraints_stg_hr__agents_"
         ).fetchall()
-    assert failing_rows == [("a-1", "name, team")]
+        failing_calls = connection.execute(
+            "select call_id, broken_constraints from dbt_test__audit.declared_constraints_stg_telephony__calls_"
+            " order by call_id"
+        ).fetchall()
+    assert failing_agents == [("a-1", "name; team; role in ('agent', 'team_lead', 'qa', 'supervisor')")]
+    assert failing_calls == [("c-1", "queue"), ("c-2", "ended_at >= enqueued_at")]
 
 
 def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_whole_table(
@@ -228,6 +238,30 @@ def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_w
     assert failures_of_the_key_test() == 2
     assert failures_of_the_key_test(recompute_from="2026-10-01") == 0
     assert failures_of_the_key_test(recompute_from="2026-07-01", recompute_until="2026-08-01") == 0
+
+
+def test_an_incremental_build_judges_the_declared_constraints_of_the_recomputed_days_only(
+    raw_warehouse: Path, run_dbt
+) -> None:
+    """A state of 1 August ends before it starts: the builds that recompute that day find it, one
+    that recomputes from 2 August on does not read it (the build that wrote it did)."""
+    states = EXTRACTS_BY_NAME["states"]
+    backwards = {**RAW_ROWS["states"], "ended_at": RAW_ROWS["states"]["started_at"] - dt.timedelta(minutes=1)}
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        insert_raw_row(connection, states, backwards, line_number=2)
+        insert_raw_row(connection, states, RAW_ROWS["states"], line_number=2, file_date=dt.date(2026, 8, 2))
+
+    def failures_of_the_constraints_test(**extra_vars: str) -> int:
+        run_dbt(BUILD_STAGING, raw_warehouse, extra_vars=extra_vars, check=False)
+        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
+        [result] = [
+            r for r in run_results["results"] if r["unique_id"].startswith("test.ccw.declared_constraints_stg_telephony__states_.")
+        ]
+        return result["failures"]
+
+    assert failures_of_the_constraints_test() == 1
+    assert failures_of_the_constraints_test(recompute_from="2026-08-01", recompute_from_day="2026-08-01") == 1
+    assert failures_of_the_constraints_test(recompute_from="2026-08-01", recompute_from_day="2026-08-02") == 0
 
 
 def test_a_line_of_a_file_held_twice_is_found_by_an_incremental_build_of_the_files_month(
