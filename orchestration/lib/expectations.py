@@ -12,6 +12,7 @@ Each expectation's `meta.severity` (else its suite's) says whether its failure b
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import math
 import shutil
@@ -37,6 +38,7 @@ from great_expectations.data_context.types.resource_identifiers import (
     ExpectationSuiteIdentifier,
     ValidationResultIdentifier,
 )
+from great_expectations.datasource.fluent.interfaces import Batch
 
 from orchestration.lib.settings import DATA_DIR, REPO_ROOT
 
@@ -166,19 +168,41 @@ def validate_table(
     )
     # The batch validates the suite itself: a checkpoint would first compare its validation
     # definition and the suite with their stored copies, expectation by expectation, every run.
-    result = batch.validate(
-        suite,
-        result_format={
-            "result_format": "SUMMARY",
-            "partial_unexpected_count": EXAMPLES,
-            **({"unexpected_index_column_names": row_id_columns} if row_id_columns else {}),
-        },
-    )
+    result = batch.validate(suite, result_format={"result_format": "BASIC", "partial_unexpected_count": EXAMPLES})
+    if row_id_columns:
+        _locate_unexpected_rows(batch, suite_name, result, row_id_columns)
     result_key = _store(context, suite_name, result)
     _keep_only(context, suite_name, result_key, results_dir)
     if build_docs:
         _rebuild_docs(context, docs_dir)
     return _outcome(suite_name, table, suite.meta.get("severity", BLOCKING), result, row_id_columns, len(frame))
+
+
+def _locate_unexpected_rows(
+    batch: Batch, suite_name: str, result: ExpectationSuiteValidationResult, row_id_columns: Sequence[str]
+) -> None:
+    """The failed expectations validated again, naming the rows of their first unexpected values.
+
+    Finding those rows costs a suite about a third of its time (3.9 s against 2.9 s for the calls'
+    suite on 200,000 legs): only the expectations that failed pay it, and their results replace
+    the first ones.
+    """
+    failed = [index for index, check in enumerate(result.results) if not check.success]
+    if not failed:
+        return
+    # Copies: an expectation of the suite cannot belong to a second one.
+    expectations = [copy.copy(result.results[index].expectation_config.to_domain_obj()) for index in failed]
+    again = gx.ExpectationSuite(name=f"{suite_name} failures", expectations=expectations)
+    located = batch.validate(
+        again,
+        result_format={
+            "result_format": "SUMMARY",
+            "partial_unexpected_count": EXAMPLES,
+            "unexpected_index_column_names": list(row_id_columns),
+        },
+    )
+    for index, check in zip(failed, located.results):
+        result.results[index] = check
 
 
 def build_data_docs(*, results_dir: Path = DQ_RESULTS_DIR, docs_dir: Path = DQ_DOCS_DIR) -> Path:

@@ -5,7 +5,8 @@ with
 offered_calls as (
 
     select * from {{ ref('int_calls_classified') }}
-    where is_offered = 1
+    -- The queue's days are the days the legs were enqueued.
+    where is_offered = 1 and {{ is_recomputed_at('enqueued_at', 'day') }}
 
 ),
 
