@@ -138,12 +138,30 @@
 
 {#-
     In a test: the rows a build can have added or changed, those of the recomputed days (from the
-    first on, or a backfill's range); every row when there is no such day.
+    first on, or a backfill's range); every row when there is no such day. `date_of` names the
+    timestamps a computed date column is the date of (see `recomputed_timestamps`).
 -#}
-{% macro changed_by_this_build(date_column, grain='month') %}
+{% macro changed_by_this_build(date_column, grain='month', date_of=none) %}
     {%- if date_column and recompute_from() -%}
         {{ recomputed_range(date_column, grain) }}
+        {%- if date_of %} and {{ recomputed_timestamps(date_of, grain) }}{% endif -%}
     {%- else -%}
         1 = 1
     {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    The recomputed range of a computed date (a call leg's date, that of its answer or else of its
+    queue time) bounds the timestamps it is the date of: a row on or after the first recomputed day
+    has one of them on or after it. The engine checks such a bound against the range it keeps of
+    each column per row group, skipping older rows unread; the date must first be computed for
+    every row before it can be compared.
+-#}
+{% macro recomputed_timestamps(timestamp_columns, grain) %}
+    {%- set bounds = [] -%}
+    {%- for column in timestamp_columns -%}
+        {%- do bounds.append(recompute_start_bound(column, dbt.type_timestamp(), grain)) -%}
+    {%- endfor -%}
+    {{- return('(' ~ bounds | join(' or ') ~ ')') -}}
 {% endmacro %}

@@ -110,6 +110,14 @@ def staging_model(extract: Extract) -> str:
     return f"staging.stg_{extract.system}__{extract.name}"
 
 
+def failures_of(test_name: str, warehouse: Path, run_dbt, command: list[str] = BUILD_STAGING, **bounds: str) -> int:
+    """The failing rows of the data test named `test_name...` after dbt's `command` with these bounds."""
+    run_dbt(command, warehouse, extra_vars=bounds, check=False)
+    run_results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())
+    [result] = [r for r in run_results["results"] if r["unique_id"].startswith(f"test.ccw.{test_name}")]
+    return result["failures"]
+
+
 @pytest.fixture(scope="module")
 def staged_warehouse(tmp_path_factory: pytest.TempPathFactory, run_dbt) -> Path:
     warehouse = tmp_path_factory.mktemp("staging") / "warehouse.duckdb"
@@ -228,11 +236,8 @@ def test_an_incremental_build_looks_for_the_keys_of_the_recomputed_rows_in_the_w
             insert_raw_row(connection, calls, {**RAW_ROWS["calls"], "call_id": call_id}, line_number)
         insert_raw_row(connection, calls, {**RAW_ROWS["calls"], "call_id": "c-1"}, file_date=september)
 
-    def failures_of_the_key_test(**extra_vars: str) -> int:
-        run_dbt(BUILD_STAGING, raw_warehouse, extra_vars=extra_vars, check=False)
-        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
-        [result] = [r for r in run_results["results"] if r["unique_id"].startswith("test.ccw.unique_stg_telephony__calls_call_id.")]
-        return result["failures"]
+    def failures_of_the_key_test(**bounds: str) -> int:
+        return failures_of("unique_stg_telephony__calls_call_id.", raw_warehouse, run_dbt, **bounds)
 
     assert failures_of_the_key_test(recompute_from=september.isoformat()) == 1
     assert failures_of_the_key_test() == 2
@@ -251,17 +256,44 @@ def test_an_incremental_build_judges_the_declared_constraints_of_the_recomputed_
         insert_raw_row(connection, states, backwards, line_number=2)
         insert_raw_row(connection, states, RAW_ROWS["states"], line_number=2, file_date=dt.date(2026, 8, 2))
 
-    def failures_of_the_constraints_test(**extra_vars: str) -> int:
-        run_dbt(BUILD_STAGING, raw_warehouse, extra_vars=extra_vars, check=False)
-        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
-        [result] = [
-            r for r in run_results["results"] if r["unique_id"].startswith("test.ccw.declared_constraints_stg_telephony__states_.")
-        ]
-        return result["failures"]
+    def failures_of_the_constraints_test(**bounds: str) -> int:
+        return failures_of("declared_constraints_stg_telephony__states_.", raw_warehouse, run_dbt, **bounds)
 
     assert failures_of_the_constraints_test() == 1
     assert failures_of_the_constraints_test(recompute_from="2026-08-01", recompute_from_day="2026-08-01") == 1
     assert failures_of_the_constraints_test(recompute_from="2026-08-01", recompute_from_day="2026-08-02") == 0
+
+
+def test_a_leg_counted_on_a_recomputed_day_is_judged_whether_answered_that_day_or_never(
+    raw_warehouse: Path, run_dbt
+) -> None:
+    """The legs' view bounds its tests by the answer and queue times besides the call date: a leg
+    queued before midnight and answered after it, and one never answered, both count on 2 August,
+    and the builds recomputing that day judge both; a leg of 1 August only the full build."""
+    calls = EXTRACTS_BY_NAME["calls"]
+    sideways = {**RAW_ROWS["calls"], "direction": "sideways"}
+    august_second = dt.datetime(2026, 8, 2)
+    legs = [
+        {**sideways, "call_id": "before-midnight", "enqueued_at": august_second - dt.timedelta(seconds=10),
+         "answered_at": august_second + dt.timedelta(seconds=5), "ended_at": august_second + dt.timedelta(minutes=5)},
+        {**sideways, "call_id": "never-answered", "enqueued_at": august_second + dt.timedelta(hours=10),
+         "answered_at": None, "ended_at": august_second + dt.timedelta(hours=10, seconds=30), "talk_seconds": 0,
+         "hold_seconds": 0, "wrap_seconds": 0, "outcome": "abandoned"},
+    ]
+    with duckdb.connect(str(raw_warehouse)) as connection:
+        insert_raw_row(connection, calls, {**sideways, "call_id": "first-of-august"}, line_number=2)
+        for line_number, leg in enumerate(legs, start=2):
+            insert_raw_row(connection, calls, leg, line_number, file_date=august_second.date())
+
+    run_dbt(["run", "--select", "+int_calls_classified"], raw_warehouse)
+
+    def failures_of_the_constraints_test(**bounds: str) -> int:
+        test = "declared_constraints_int_calls_classified_"
+        return failures_of(f"{test}.", raw_warehouse, run_dbt, ["test", "--select", test], **bounds)
+
+    assert failures_of_the_constraints_test() == 3
+    assert failures_of_the_constraints_test(recompute_from="2026-08-01", recompute_from_day="2026-08-02") == 2
+    assert failures_of_the_constraints_test(recompute_from="2026-08-01", recompute_from_day="2026-08-03") == 0
 
 
 def test_a_line_of_a_file_held_twice_is_found_by_an_incremental_build_of_the_files_month(
@@ -275,14 +307,9 @@ def test_a_line_of_a_file_held_twice_is_found_by_an_incremental_build_of_the_fil
             insert_raw_row(connection, states, RAW_ROWS["states"], line_number=5)
         insert_raw_row(connection, states, RAW_ROWS["states"], line_number=5, file_date=dt.date(2026, 9, 1))
 
-    def failures_of_the_key_test(**extra_vars: str) -> int:
-        run_dbt(BUILD_STAGING, raw_warehouse, extra_vars=extra_vars, check=False)
-        run_results = json.loads((raw_warehouse.parent / "dbt_target" / "run_results.json").read_text())
-        [result] = [
-            r for r in run_results["results"]
-            if r["unique_id"].startswith("test.ccw.unique_combination_of_columns_stg_telephony__states_source_file_name__")
-        ]
-        return result["failures"]
+    def failures_of_the_key_test(**bounds: str) -> int:
+        key_test = "unique_combination_of_columns_stg_telephony__states_source_file_name__"
+        return failures_of(key_test, raw_warehouse, run_dbt, **bounds)
 
     assert failures_of_the_key_test() == 1
     assert failures_of_the_key_test(recompute_from="2026-08-01") == 1

@@ -15,11 +15,11 @@
     only: this test is what enforces them. A failing row comes back whole, with the constraints it
     breaks in `broken_constraints`: the names of its NULL columns and the expressions it fails.
 
-    Given `recomputed_by` (and `recomputed_grain`), as the key tests of duplicated_keys.sql are,
-    only the rows a build can have added or changed are read: the others passed when their build
-    wrote them. Such a test is given its usual `name`.
+    Given `recomputed_by` (and `recomputed_grain`, and `recomputed_date_of`), as the key tests of
+    duplicated_keys.sql are, only the rows a build can have added or changed are read: the others
+    passed when their build wrote them. Such a test is given its usual `name`.
 #}
-{% test declared_constraints(model, recomputed_by=none, recomputed_grain='month') %}
+{% test declared_constraints(model, recomputed_by=none, recomputed_grain='month', recomputed_date_of=none) %}
 
 {%- set rules = declared_rules(model) if execute else [] -%}
 
@@ -35,7 +35,7 @@ failing_rows as (
             {%- endfor %}
         ) as broken_constraints
     from {{ model }}
-    where {{ changed_by_this_build(recomputed_by, recomputed_grain) }}
+    where {{ changed_by_this_build(recomputed_by, recomputed_grain, recomputed_date_of) }}
         and (
             1 = 0
             {%- for rule in rules %}

@@ -13,9 +13,11 @@
 
     With `key_decides_date`, rows with the same key have the same `recomputed_by` date (the key
     holds the file's name, and the date is the file's): a key of a recomputed row is held by
-    recomputed rows only, and the test looks at those rows alone.
+    recomputed rows only, and the test looks at those rows alone. `recomputed_date_of` names the
+    timestamps a computed `recomputed_by` is the date of, which bound the recomputed rows too
+    (see `recomputed_timestamps`).
 #}
-{% macro duplicated_keys(model, key_columns, recomputed_by=none, nulls_are_keys=true, key_decides_date=false, recomputed_grain='month') %}
+{% macro duplicated_keys(model, key_columns, recomputed_by=none, nulls_are_keys=true, key_decides_date=false, recomputed_grain='month', recomputed_date_of=none) %}
 
 {%- set keys = key_columns | join(', ') -%}
 
@@ -27,7 +29,7 @@ duplicated_keys as (
         {{ keys }},
         count(*) as row_count
     from {{ model }}
-    where {{ changed_keys_only(model, keys, recomputed_by, key_decides_date, recomputed_grain) }}
+    where {{ changed_keys_only(model, keys, recomputed_by, key_decides_date, recomputed_grain, recomputed_date_of) }}
         {%- if not nulls_are_keys %}
         {%- for column in key_columns %}
         and {{ column }} is not null
@@ -43,12 +45,12 @@ select * from duplicated_keys
 {% endmacro %}
 
 
-{% macro changed_keys_only(model, keys, recomputed_by, key_decides_date=false, grain='month') %}
+{% macro changed_keys_only(model, keys, recomputed_by, key_decides_date=false, grain='month', date_of=none) %}
     {%- if recomputed_by and recompute_from() and key_decides_date -%}
-        {{ changed_by_this_build(recomputed_by, grain) }}
+        {{ changed_by_this_build(recomputed_by, grain, date_of) }}
     {%- elif recomputed_by and recompute_from() -%}
         ({{ keys }}) in (
-            select {{ keys }} from {{ model }} where {{ changed_by_this_build(recomputed_by, grain) }}
+            select {{ keys }} from {{ model }} where {{ changed_by_this_build(recomputed_by, grain, date_of) }}
         )
     {%- else -%}
         1 = 1
