@@ -19,6 +19,9 @@
     In a model kept by day:
         {{ config(materialized='incremental', **recomputed_by('work_date', 'day')) }}
         ... where {{ is_recomputed('work_date', 'day') }}
+    Of a date computed from timestamps (a call leg's, of its answer or else its queue time), name
+    them too, so that the engine can skip older rows unread (see `recomputed_timestamps`):
+        ... where {{ is_recomputed('call_date', 'day', date_of=['answered_at', 'enqueued_at']) }}
 #}
 
 {#-
@@ -53,10 +56,13 @@
 {% endmacro %}
 
 
-{% macro recomputed_range(date_column, grain='month') %}
+{% macro recomputed_range(date_column, grain='month', date_of=none) %}
     {%- set bounds = [recompute_start_bound(date_column, type_date(), grain)] -%}
     {%- if recompute_until() -%}
         {%- do bounds.append(date_column ~ " < cast('" ~ recompute_until() ~ "' as " ~ type_date() ~ ")") -%}
+    {%- endif -%}
+    {%- if date_of -%}
+        {%- do bounds.append(recomputed_timestamps(date_of, grain)) -%}
     {%- endif -%}
     {{- return(bounds | join(' and ')) -}}
 {% endmacro %}
@@ -68,9 +74,9 @@
 {% endmacro %}
 
 
-{% macro is_recomputed(date_column, grain='month') %}
+{% macro is_recomputed(date_column, grain='month', date_of=none) %}
     {%- if is_rebuilding_incrementally() and recompute_from() -%}
-        {{ recomputed_range(date_column, grain) }}
+        {{ recomputed_range(date_column, grain, date_of) }}
     {%- else -%}
         1 = 1
     {%- endif -%}
@@ -138,13 +144,12 @@
 
 {#-
     In a test: the rows a build can have added or changed, those of the recomputed days (from the
-    first on, or a backfill's range); every row when there is no such day. `date_of` names the
-    timestamps a computed date column is the date of (see `recomputed_timestamps`).
+    first on, or a backfill's range); every row when there is no such day. `date_of` as in
+    `is_recomputed`.
 -#}
 {% macro changed_by_this_build(date_column, grain='month', date_of=none) %}
     {%- if date_column and recompute_from() -%}
-        {{ recomputed_range(date_column, grain) }}
-        {%- if date_of %} and {{ recomputed_timestamps(date_of, grain) }}{% endif -%}
+        {{ recomputed_range(date_column, grain, date_of) }}
     {%- else -%}
         1 = 1
     {%- endif -%}

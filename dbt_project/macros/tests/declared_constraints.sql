@@ -61,16 +61,15 @@ select * from failing_rows
         {{ exceptions.raise_compiler_error("declared_constraints: no model found for " ~ relation ~ "; the test reads the whole model, without a `where`") }}
     {%- endif -%}
     {%- set rules = [] -%}
+    {%- set checks = tested[0].constraints | list -%}
     {%- for column in tested[0].columns.values() -%}
         {%- for constraint in column.constraints -%}
             {%- if constraint.type == 'not_null' -%}
                 {%- do rules.append({'name': column.name, 'broken': adapter.quote(column.name) ~ ' is null'}) -%}
+            {%- else -%}
+                {%- do checks.append(constraint) -%}
             {%- endif -%}
         {%- endfor -%}
-    {%- endfor -%}
-    {%- set checks = tested[0].constraints | list -%}
-    {%- for column in tested[0].columns.values() -%}
-        {%- do checks.extend(column.constraints) -%}
     {%- endfor -%}
     {%- for constraint in checks if constraint.type == 'check' -%}
         {%- do rules.append({'name': constraint.expression, 'broken': 'not coalesce((' ~ constraint.expression ~ '), true)'}) -%}

@@ -51,7 +51,7 @@ agent_legs as (
         on calls.call_id = first_call_resolution.call_id
     where calls.agent_id is not null
         and (calls.is_handled = 1 or calls.direction = 'outbound')
-        and {{ is_recomputed_call_leg('calls.') }}
+        and {{ is_recomputed('calls.call_date', 'day', date_of=['calls.answered_at', 'calls.enqueued_at']) }}
 
 ),
 

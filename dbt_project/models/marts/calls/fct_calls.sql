@@ -53,4 +53,4 @@ final as (
 )
 
 select * from final
-where {{ is_recomputed_call_leg() }}
+where {{ is_recomputed('call_date', 'day', date_of=['answered_at', 'enqueued_at']) }}
