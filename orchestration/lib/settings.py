@@ -130,6 +130,10 @@ def _written_by_ccw(config: str) -> bool:
     return config == _POOLS_AND_TELEMETRY or _CONFIG_OF_ANY_HOME.fullmatch(config) is not None
 
 
+EVENT_BATCH_SIZE = 1000
+"""Dagster's asset events stored together at most: a batch is one transaction (`lib/event_log.py`)."""
+
+
 def prepare_environment(settings: Settings) -> Path:
     """Dagster's home and dbt's target file. A `dagster.yaml` edited by hand is left as it is."""
     home = settings.dagster_home
@@ -141,6 +145,7 @@ def prepare_environment(settings: Settings) -> Path:
     if written != wanted and (written is None or _written_by_ccw(written)):
         config.write_text(wanted)
     os.environ["DAGSTER_HOME"] = str(home)
+    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     # dbt's committed profile reads the file it builds from the environment.
     os.environ.update(dbt_environment(settings.working_warehouse, settings.duckdb_memory_limit))
     return home
