@@ -170,7 +170,7 @@ class SqliteEventLogKeepingConnections(SqliteEventLogStorage):
 
 
 def _batched_as_stored(event: EventLogEntry) -> bool:
-    """An event whose `store_event` writes its row to the run's file and, if at all, to the index."""
+    """An event of a kind Dagster batches: an asset's event or a planned check."""
     return event.is_dagster_event and (
         event.dagster_event_type in ASSET_EVENTS or event.dagster_event_type == DagsterEventType.ASSET_CHECK_EVALUATION_PLANNED
     )

@@ -77,8 +77,8 @@ def raw_layer_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseR
         # The checks may run on their own (from Dagster's UI) on a warehouse older than an audit table.
         create_schemas(con)
         # The rules are DuckDB's work, the suites mostly Python's: side by side, on a connection
-        # each, one waits less for the other.
-        with ThreadPoolExecutor(max_workers=1) as pool, con.cursor() as rules_con:
+        # each, one waits less for the other. The rules' connection closes once they are done.
+        with con.cursor() as rules_con, ThreadPoolExecutor(max_workers=1) as pool:
             rules = pool.submit(
                 raw_layer_outcomes,
                 rules_con, policy.get("publication.quarantine_limit_rate"), policy.get("publication.schedules_due_day"),
