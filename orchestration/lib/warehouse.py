@@ -6,11 +6,12 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import dagster as dg
 import duckdb
 
+from orchestration.lib.generations import publish_by_swapping
 from orchestration.lib.processes import process_alive
 from orchestration.lib.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, dbt_environment, spill_dir_of
 
@@ -18,6 +19,12 @@ WAREHOUSE_POOL = "warehouse"
 """Every asset that writes the warehouse runs in this pool, limited to one at a time."""
 QUALITY_TABLES = ("load_log", "quarantine", "dq_results", "builds")
 """The audit tables the data-quality dashboard reads, published after every run, blocked or not."""
+
+
+class Publication(NamedTuple):
+    path: Path
+    bytes_written: int
+    """What the publication wrote: a whole copy of the warehouse, or the chunks of the replaced file that changed."""
 
 
 def quality_file(warehouse: Path) -> Path:
@@ -54,20 +61,19 @@ class WarehouseResource(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def publish(self) -> Path:
+    def publish(self) -> Publication:
         """Atomically replace the published file with the working copy.
 
-        Readers holding the old file keep reading it; the next connection sees the new one.
+        Readers holding the old file keep reading it; the next connection sees the new one. The
+        working copy itself becomes the published file, and the file it replaced, once nobody reads
+        it, becomes the next working copy by rewriting only its chunks that differ.
         """
         working = Path(self.working_path)
         published = Path(self.published_path)
         _remove_abandoned_publications(published)
         staged = published.with_name(f".{published.name}.{os.getpid()}.publishing")
-        shutil.copyfile(working, staged)
-        with open(staged, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(staged, published)
-        return published
+        written = publish_by_swapping(working, published, staged)
+        return Publication(published, bytes_written=written)
 
     def publish_quality(self, con: duckdb.DuckDBPyConnection) -> Path:
         """Atomically replace `<stem>.quality.duckdb` with a copy of the working copy's audit tables.

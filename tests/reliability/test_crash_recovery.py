@@ -3,10 +3,10 @@
 The sample's calls and states are delivered again (the same rows with Windows line endings: every
 checksum changes, no number does), so the next run reloads them, rebuilds the marts and publishes.
 That run is killed, with every process it started, at the moment its own output shows it is
-loading the calls; the run after it, once dbt has built a first mart; the one after it, while the
-published file's replacement is being copied beside it. Each time the published warehouse must be
-byte for byte the one from before, or (only once publication began) a complete one whose run
-passed the gate. A last run must then finish with exit 0 and publish marts equal to the sample's.
+loading the calls; the run after it, once dbt has built a first mart; the one after it, as soon as
+the publication's staged file appears beside the published one. Each time the published
+warehouse must be byte for byte the one from before, or (only once publication began) a complete
+one whose run passed the gate. A last run must then finish with exit 0 and publish marts equal to the sample's.
 """
 
 from __future__ import annotations

@@ -22,6 +22,9 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
         blocked_by = failed_blocking_checks(con, context.run_id)
     if blocked_by:
         raise dg.Failure(f"publication blocked by {len(blocked_by)} failed check(s): " + ", ".join(c for c, *_ in blocked_by[:10]))
-    path = warehouse.publish()
-    context.log.info(f"published {path}")
-    return dg.MaterializeResult(metadata={"path": str(path), "bytes": path.stat().st_size})
+    publication = warehouse.publish()
+    size = publication.path.stat().st_size
+    context.log.info(f"published {publication.path} ({publication.bytes_written / 1e6:,.0f} of its {size / 1e6:,.0f} MB written)")
+    return dg.MaterializeResult(
+        metadata={"path": str(publication.path), "bytes": size, "bytes_written": publication.bytes_written}
+    )
