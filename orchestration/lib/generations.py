@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from orchestration.lib.durability import fsync
+
 CHUNK_BYTES = 1 << 20
 """Chunks compared and rewritten as units: DuckDB writes 256 KiB blocks, a megabyte reads faster."""
 
@@ -31,7 +33,7 @@ def publish_by_swapping(working: Path, published: Path, replaced: Path) -> int:
     """
     if not _can_swap(working, published):
         return _publish_by_copying(working, published, replaced)
-    _fsync(working)
+    fsync(working)
     replaced.unlink(missing_ok=True)
     os.link(published, replaced)
     os.replace(working, published)
@@ -42,6 +44,7 @@ def publish_by_swapping(working: Path, published: Path, replaced: Path) -> int:
         replaced.unlink()  # its readers keep their file
         written = _copy(published, replaced)
     os.replace(replaced, working)
+    fsync(published.parent)
     return written
 
 
@@ -71,18 +74,14 @@ def _can_swap(working: Path, published: Path) -> bool:
 def _publish_by_copying(working: Path, published: Path, staged: Path) -> int:
     written = _copy(working, staged)
     os.replace(staged, published)
+    fsync(published.parent)
     return written
 
 
 def _copy(source: Path, target: Path) -> int:
     shutil.copyfile(source, target)
-    _fsync(target)
+    fsync(target)
     return target.stat().st_size
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as handle:
-        os.fsync(handle.fileno())
 
 
 @contextmanager

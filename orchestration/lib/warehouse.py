@@ -6,11 +6,12 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Iterator
 
 import dagster as dg
 import duckdb
 
+from orchestration.lib.durability import fsync
 from orchestration.lib.generations import publish_by_swapping
 from orchestration.lib.processes import process_alive
 from orchestration.lib.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, dbt_environment, spill_dir_of
@@ -19,12 +20,6 @@ WAREHOUSE_POOL = "warehouse"
 """Every asset that writes the warehouse runs in this pool, limited to one at a time."""
 QUALITY_TABLES = ("load_log", "quarantine", "dq_results", "builds")
 """The audit tables the data-quality dashboard reads, published after every run, blocked or not."""
-
-
-class Publication(NamedTuple):
-    path: Path
-    bytes_written: int
-    """What the publication wrote: a whole copy of the warehouse, or the chunks of the replaced file that changed."""
 
 
 def quality_file(warehouse: Path) -> Path:
@@ -61,8 +56,8 @@ class WarehouseResource(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def publish(self) -> Publication:
-        """Atomically replace the published file with the working copy.
+    def publish(self) -> int:
+        """Atomically replace the published file with the working copy; the bytes this wrote.
 
         Readers holding the old file keep reading it; the next connection sees the new one. The
         working copy itself becomes the published file, and the file it replaced, once nobody reads
@@ -72,8 +67,7 @@ class WarehouseResource(dg.ConfigurableResource):
         published = Path(self.published_path)
         _remove_abandoned_publications(published)
         staged = published.with_name(f".{published.name}.{os.getpid()}.publishing")
-        written = publish_by_swapping(working, published, staged)
-        return Publication(published, bytes_written=written)
+        return publish_by_swapping(working, published, staged)
 
     def publish_quality(self, con: duckdb.DuckDBPyConnection) -> Path:
         """Atomically replace `<stem>.quality.duckdb` with a copy of the working copy's audit tables.
@@ -92,10 +86,10 @@ class WarehouseResource(dg.ConfigurableResource):
                 con.execute(f"CREATE TABLE quality_copy.audit.{table} AS SELECT * FROM audit.{table}")
         finally:
             con.execute("DETACH quality_copy")
-        with open(staged, "rb") as handle:
-            os.fsync(handle.fileno())
+        fsync(staged)
         os.replace(staged, target)
         return target
+
 
 def _remove_abandoned_publications(published: Path) -> None:
     """Staged copies left by a publication that was killed before its rename (its process is gone)."""

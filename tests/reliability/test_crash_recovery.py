@@ -6,7 +6,8 @@ That run is killed, with every process it started, at the moment its own output 
 loading the calls; the run after it, once dbt has built a first mart; the one after it, as soon as
 the publication's staged file appears beside the published one. Each time the published
 warehouse must be byte for byte the one from before, or (only once publication began) a complete
-one whose run passed the gate. A last run must then finish with exit 0 and publish marts equal to the sample's.
+one whose run passed the gate. A last run must then finish with exit 0 and publish marts equal to
+the sample's.
 """
 
 from __future__ import annotations

@@ -42,8 +42,8 @@ def test_every_publication_serves_the_working_copy_and_leaves_an_equal_one(wareh
     published, working = Path(warehouse.published_path), Path(warehouse.working_path)
     for day in range(1, 5):
         build_day(warehouse, day)
-        publication = warehouse.publish()
-        assert publication.path == published
+        written = warehouse.publish()
+        assert 0 < written <= published.stat().st_size
         assert published.read_bytes() == working.read_bytes()
         assert not published.samefile(working)
         assert served_day(published) == day
@@ -57,8 +57,8 @@ def test_a_day_of_changes_writes_a_fraction_of_the_warehouse(warehouse):
     build_day(warehouse, 2)
     second = warehouse.publish()
     size = published.stat().st_size
-    assert first.bytes_written == size  # nothing served yet: a whole copy
-    assert 0 < second.bytes_written < size / 4
+    assert first == size  # nothing served yet: a whole copy
+    assert 0 < second < size / 4
 
 
 def test_a_reader_of_a_replaced_file_keeps_its_numbers_while_later_publications_go_on(warehouse):
@@ -75,7 +75,7 @@ def test_a_reader_of_a_replaced_file_keeps_its_numbers_while_later_publications_
         written = []
         for day in (2, 3, 4):
             build_day(warehouse, day)
-            written.append(warehouse.publish().bytes_written)
+            written.append(warehouse.publish())
             assert served_day(published) == day
             assert os.pread(readers_file.fileno(), len(held) + 1, 0) == held, "the file a reader holds was rewritten"
             assert reader.execute(numbers).fetchone() == seen
@@ -91,9 +91,9 @@ def test_a_connection_left_on_the_working_copy_keeps_it_the_working_copy(warehou
     build_day(warehouse, 2)
     with duckdb.connect(str(working), read_only=True):
         inode = working.stat().st_ino
-        publication = warehouse.publish()
+        written = warehouse.publish()
         assert working.stat().st_ino == inode
-    assert publication.bytes_written == published.stat().st_size
+    assert written == published.stat().st_size
     assert published.read_bytes() == working.read_bytes()
     assert served_day(published) == 2
 

@@ -1,5 +1,7 @@
 """Publication: the served warehouse is replaced only after every blocking check passed."""
 
+from pathlib import Path
+
 import dagster as dg
 
 from orchestration.defs.transformation.assets import ccw_dbt_models
@@ -22,9 +24,8 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
         blocked_by = failed_blocking_checks(con, context.run_id)
     if blocked_by:
         raise dg.Failure(f"publication blocked by {len(blocked_by)} failed check(s): " + ", ".join(c for c, *_ in blocked_by[:10]))
-    publication = warehouse.publish()
-    size = publication.path.stat().st_size
-    context.log.info(f"published {publication.path} ({publication.bytes_written / 1e6:,.0f} of its {size / 1e6:,.0f} MB written)")
-    return dg.MaterializeResult(
-        metadata={"path": str(publication.path), "bytes": size, "bytes_written": publication.bytes_written}
-    )
+    written = warehouse.publish()
+    path = Path(warehouse.published_path)
+    size = path.stat().st_size
+    context.log.info(f"published {path} ({written / 1e6:,.0f} of its {size / 1e6:,.0f} MB written)")
+    return dg.MaterializeResult(metadata={"path": str(path), "bytes": size, "bytes_written": written})

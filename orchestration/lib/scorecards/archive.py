@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from orchestration.lib.durability import fsync
+
 MANIFEST = "manifest.json"
 ROWS_FILE = "scorecards.json"
 """The rows exactly as read from the marts: what a later restatement is compared with."""
@@ -58,9 +60,9 @@ def write_version(folder: Path, produce: Callable[[Path], None], manifest: Mappi
     }
     write_json_atomically(partial / MANIFEST, listed)
     for path in files:
-        _fsync(path)
+        fsync(path)
     os.rename(partial, folder)
-    _fsync(folder.parent)
+    fsync(folder.parent)
     return folder
 
 
@@ -108,15 +110,6 @@ def write_json_atomically(path: Path, content: Any) -> None:
     """Write beside, flush to disk, then rename over: a reader sees the old file or the new one, whole."""
     staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     staged.write_text(json.dumps(content, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    _fsync(staged)
+    fsync(staged)
     os.replace(staged, path)
-    _fsync(path.parent)
-
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync(path.parent)
