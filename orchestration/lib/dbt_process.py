@@ -11,6 +11,7 @@ This module is the dbt process's entry point: it imports nothing of the pipeline
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from dbt_common.events import logger as event_logger
@@ -31,6 +32,13 @@ def write_line_if_kept(self: event_logger._Logger, msg) -> None:
 
 def main() -> None:
     event_logger._Logger.write_line = write_line_if_kept
-    from dbt.cli.main import cli
+    # dbt's classes and their generated (de)serializers live as long as the process: left to the
+    # collector, every full collection of the run goes through them again.
+    gc.disable()
+    try:
+        from dbt.cli.main import cli
+    finally:
+        gc.freeze()
+        gc.enable()
 
     sys.exit(cli())

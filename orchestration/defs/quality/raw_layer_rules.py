@@ -121,16 +121,16 @@ def _telephony_months(con) -> list[date]:
     ]
 
 
-def required_extracts_present(con: duckdb.DuckDBPyConnection) -> list[CheckOutcome]:
+def required_extracts_present(con: duckdb.DuckDBPyConnection, months: list[date]) -> list[CheckOutcome]:
     """Every month worked has its schedules and a roster snapshot dated on or before its last day."""
+    shifts = _shifts_by_month(con)
+    snapshot_dates = [
+        day for (day,) in con.execute("SELECT DISTINCT _file_date FROM raw.agents WHERE _file_date IS NOT NULL").fetchall()
+    ]
     outcomes = []
-    for month in _telephony_months(con):
-        (schedules,) = con.execute(
-            "SELECT count(*) FROM raw.schedules WHERE date_trunc('month', shift_date) = ?", [month]
-        ).fetchall()[0]
-        (snapshots,) = con.execute(
-            "SELECT count(DISTINCT _file_date) FROM raw.agents WHERE _file_date < ? + INTERVAL 1 MONTH", [month]
-        ).fetchall()[0]
+    for month in months:
+        schedules = shifts.get(month, 0)
+        snapshots = sum(day < _next_month(month) for day in snapshot_dates)
         outcomes.append(CheckOutcome(
             "required_extract_present", SCHEDULES.raw_table, "blocking", schedules > 0, month, schedules,
             f"{schedules:,} scheduled shifts" if schedules else f"no schedules for {month:%Y-%m}, a month with telephony data",
@@ -141,6 +141,16 @@ def required_extracts_present(con: duckdb.DuckDBPyConnection) -> list[CheckOutco
             else f"no roster snapshot dated on or before the end of {month:%Y-%m}",
         ))
     return outcomes
+
+
+def _shifts_by_month(con) -> dict[date, int]:
+    return dict(
+        con.execute("SELECT CAST(date_trunc('month', shift_date) AS DATE), count(*) FROM raw.schedules GROUP BY 1").fetchall()
+    )
+
+
+def _next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def daily_files_complete(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[CheckOutcome]:
@@ -172,11 +182,15 @@ def daily_files_complete(con: duckdb.DuckDBPyConnection, extract: Extract) -> li
 
 def agents_on_roster(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[CheckOutcome]:
     """Warning: calls or sessions of agents that no roster snapshot knows."""
+    # Each agent of a month once, then looked up: a few thousand lookups instead of one per row.
     months = con.execute(
         f"""
-        SELECT {_month_sql(extract)} AS month,
-               list(DISTINCT agent_id ORDER BY agent_id) FILTER (WHERE agent_id NOT IN (SELECT agent_id FROM raw.agents))
-        FROM {extract.raw_table} WHERE agent_id IS NOT NULL GROUP BY 1 ORDER BY 1
+        WITH worked AS (
+            SELECT DISTINCT {_month_sql(extract)} AS month, agent_id FROM {extract.raw_table} WHERE agent_id IS NOT NULL
+        )
+        SELECT month,
+               list(agent_id ORDER BY agent_id) FILTER (WHERE agent_id NOT IN (SELECT agent_id FROM raw.agents))
+        FROM worked GROUP BY 1 ORDER BY 1
         """
     ).fetchall()
     return [
@@ -190,20 +204,24 @@ def agents_on_roster(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[C
 
 def references_known_calls(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[CheckOutcome]:
     """Warning: evaluations or surveys of calls that were never loaded."""
-    # The calls referenced are looked up once, by a semi join the planner can build from the smaller side.
+    # One anti join finds the rows whose call is missing (DuckDB builds it from the smaller side);
+    # the months' totals are counted apart.
     months = con.execute(
         f"""
-        WITH known AS (
-            SELECT DISTINCT referring.call_id FROM {extract.raw_table} AS referring
-            SEMI JOIN {CALLS.raw_table} AS calls ON calls.call_id = referring.call_id
+        WITH unknown AS (
+            SELECT {_month_sql(extract)} AS month, referring.call_id FROM {extract.raw_table} AS referring
+            ANTI JOIN {CALLS.raw_table} AS calls ON calls.call_id = referring.call_id
+            WHERE referring.call_id IS NOT NULL
         ),
-        judged AS (
-            SELECT {_month_sql(extract)} AS month, call_id, call_id NOT IN (SELECT call_id FROM known) AS unknown
-            FROM {extract.raw_table}
+        totals AS (
+            SELECT {_month_sql(extract)} AS month, count(*) AS rows FROM {extract.raw_table} GROUP BY 1
+        ),
+        missing AS (
+            SELECT month, count(*) AS rows, list(call_id ORDER BY call_id)[1:5] AS examples FROM unknown GROUP BY 1
         )
-        SELECT month, count(*) AS rows, count(*) FILTER (WHERE unknown) AS unknown,
-               list(call_id ORDER BY call_id) FILTER (WHERE unknown)[1:5]
-        FROM judged GROUP BY 1 ORDER BY 1
+        SELECT totals.month, totals.rows, coalesce(missing.rows, 0), missing.examples
+        FROM totals LEFT JOIN missing ON missing.month IS NOT DISTINCT FROM totals.month
+        ORDER BY totals.month
         """
     ).fetchall()
     return [
@@ -216,19 +234,18 @@ def references_known_calls(con: duckdb.DuckDBPyConnection, extract: Extract) -> 
     ]
 
 
-def next_month_schedules_published(con: duckdb.DuckDBPyConnection, due_day: int) -> list[CheckOutcome]:
+def next_month_schedules_published(con: duckdb.DuckDBPyConnection, months: list[date], due_day: int) -> list[CheckOutcome]:
     """Warning: the data reaches past the due day of a month and next month has no schedules yet."""
     (data_end,) = con.execute("SELECT max(CAST(enqueued_at AS DATE)) FROM raw.calls").fetchall()[0]
     if data_end is None:
         return []
+    shifts_by_month = _shifts_by_month(con)
     outcomes = []
-    for month in _telephony_months(con):
+    for month in months:
         if data_end <= month.replace(day=due_day):
             continue
-        next_month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-        (shifts,) = con.execute(
-            "SELECT count(*) FROM raw.schedules WHERE date_trunc('month', shift_date) = ?", [next_month]
-        ).fetchall()[0]
+        next_month = _next_month(month)
+        shifts = shifts_by_month.get(next_month, 0)
         outcomes.append(CheckOutcome(
             "next_month_schedules_published", SCHEDULES.raw_table, "warning", shifts > 0, month, shifts,
             f"schedules for {next_month:%Y-%m} are published" if shifts
@@ -245,10 +262,11 @@ def raw_layer_outcomes(con: duckdb.DuckDBPyConnection, quarantine_limit: float, 
         outcomes += quarantine_within_limit(con, extract, quarantine_limit)
         if extract.period == "day" and not extract.snapshot:
             outcomes += daily_files_complete(con, extract)
-    outcomes += required_extracts_present(con)
+    months_worked = _telephony_months(con)
+    outcomes += required_extracts_present(con, months_worked)
     for extract in (CALLS, SESSIONS):
         outcomes += agents_on_roster(con, extract)
     for extract in (EVALUATIONS, SURVEYS):
         outcomes += references_known_calls(con, extract)
-    outcomes += next_month_schedules_published(con, schedules_due_day)
+    outcomes += next_month_schedules_published(con, months_worked, schedules_due_day)
     return outcomes
