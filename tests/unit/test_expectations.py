@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from great_expectations.execution_engine import pandas_execution_engine
 
 from ingestion.contract import EXTRACTS
 from ingestion.pii import hash_number
@@ -242,6 +243,23 @@ def test_a_raw_extract_of_valid_rows_passes_its_suite(warehouse, dq_dirs) -> Non
         evaluated=len(load_suite("raw_calls").expectations),
         row_count=10,
     )
+
+
+def test_a_validation_never_hashes_the_frame_it_judges(warehouse, dq_dirs, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GX's batch fingerprint hashes every value; it is skipped, and the suite judges the rows as before."""
+
+    def refuse(frame):
+        raise AssertionError(f"a frame of {len(frame)} rows was hashed")
+
+    monkeypatch.setattr(pandas_execution_engine, "hash_pandas_dataframe", refuse)
+    rows = [raw_call(line) for line in range(2, 12)]
+    rows[3] = raw_call(5, call_id=rows[2]["call_id"])
+    insert(warehouse, "raw.calls", rows)
+
+    outcome = validate_table(warehouse, "raw.calls", "raw_calls", **dq_dirs)
+
+    duplicate = failure_on(outcome.blocking_failures, "expect_column_values_to_be_unique", "call_id")
+    assert duplicate.unexpected_count == 2
 
 
 def test_a_duplicate_key_and_an_unknown_enum_block_naming_column_values_and_rows(warehouse, dq_dirs) -> None:
