@@ -41,4 +41,8 @@ def main() -> None:
         gc.freeze()
         gc.enable()
 
-    sys.exit(cli())
+    try:
+        sys.exit(cli())
+    finally:
+        # Collectable again on the way out, so that DuckDB's bindings see their objects freed.
+        gc.unfreeze()
