@@ -204,8 +204,7 @@ def agents_on_roster(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[C
 
 def references_known_calls(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[CheckOutcome]:
     """Warning: evaluations or surveys of calls that were never loaded."""
-    # One anti join finds the rows whose call is missing (DuckDB builds it from the smaller side);
-    # the months' totals are counted apart.
+    # One anti join finds the rows whose call is missing; the months' totals are counted apart.
     months = con.execute(
         f"""
         WITH unknown AS (
