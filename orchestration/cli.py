@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import shutil
 import signal
@@ -116,20 +115,18 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
     from dagster import DagsterInstance
 
     from orchestration.lib.abandoned_runs import release_abandoned_runs, run_tags
+    from orchestration.lib.collector import frozen_once_created
     from orchestration.lib.policy import PolicyError
     from orchestration.reporting import RunReport, print_run_summary
 
     # The definitions are half a million objects that live as long as the process: the collector
     # would go through them all again while importing and on the interpreter's way out (2 s).
-    gc.disable()
     try:
-        from orchestration.definitions import defs
+        with frozen_once_created():
+            from orchestration.definitions import defs
     except PolicyError as error:
         click.echo(f"PUBLICATION BLOCKED: the scoring policy is invalid, nothing was run\n{error}", err=True)
         sys.exit(BLOCKED)
-    finally:
-        gc.freeze()
-        gc.enable()
 
     from orchestration.defs.transformation.partitions import NoSuchMonth, backfill_tags, regular_run_tags
 

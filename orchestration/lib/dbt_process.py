@@ -6,7 +6,8 @@ throws the debug ones away: nine lines in ten are built for nothing, the better 
 dbt spends on its events. Here a line below its output's level is dropped before it is built;
 every line that is written is the same as dbt's.
 
-This module is the dbt process's entry point: it imports nothing of the pipeline.
+This module is the dbt process's entry point: it imports nothing of the pipeline but the
+standard-library helper `orchestration.lib.collector`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import gc
 import sys
 
 from dbt_common.events import logger as event_logger
+
+from orchestration.lib.collector import frozen_once_created
 
 _build_and_write_line = event_logger._Logger.write_line
 
@@ -34,12 +37,8 @@ def main() -> None:
     event_logger._Logger.write_line = write_line_if_kept
     # dbt's classes and their generated (de)serializers live as long as the process: left to the
     # collector, every full collection of the run goes through them again.
-    gc.disable()
-    try:
+    with frozen_once_created():
         from dbt.cli.main import cli
-    finally:
-        gc.freeze()
-        gc.enable()
 
     try:
         sys.exit(cli())

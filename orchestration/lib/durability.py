@@ -13,3 +13,11 @@ def fsync(path: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def replace_durably(staged: Path, target: Path) -> None:
+    """Rename `staged` over `target` once its contents are on disk, then flush the rename itself:
+    after a crash the target is the old file or the new one, whole."""
+    fsync(staged)
+    os.replace(staged, target)
+    fsync(target.parent)

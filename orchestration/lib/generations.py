@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from orchestration.lib.durability import fsync
+from orchestration.lib.durability import fsync, replace_durably
 
 CHUNK_BYTES = 1 << 20
 """Chunks compared and rewritten as units: DuckDB writes 256 KiB blocks, a megabyte reads faster."""
@@ -43,8 +43,7 @@ def publish_by_swapping(working: Path, published: Path, replaced: Path) -> int:
     if not free:
         replaced.unlink()  # its readers keep their file
         written = _copy(published, replaced)
-    os.replace(replaced, working)
-    fsync(published.parent)
+    replace_durably(replaced, working)
     return written
 
 
@@ -59,7 +58,6 @@ def rewrite_to_match(target: Path, source: Path) -> int:
                 os.pwrite(writer.fileno(), wanted, offset)
                 written += len(wanted)
         os.ftruncate(writer.fileno(), size)
-        os.fsync(writer.fileno())
     return written
 
 
@@ -73,14 +71,12 @@ def _can_swap(working: Path, published: Path) -> bool:
 
 def _publish_by_copying(working: Path, published: Path, staged: Path) -> int:
     written = _copy(working, staged)
-    os.replace(staged, published)
-    fsync(published.parent)
+    replace_durably(staged, published)
     return written
 
 
 def _copy(source: Path, target: Path) -> int:
     shutil.copyfile(source, target)
-    fsync(target)
     return target.stat().st_size
 
 

@@ -11,7 +11,7 @@ from typing import Iterator
 import dagster as dg
 import duckdb
 
-from orchestration.lib.durability import fsync
+from orchestration.lib.durability import replace_durably
 from orchestration.lib.generations import publish_by_swapping
 from orchestration.lib.processes import process_alive
 from orchestration.lib.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, dbt_environment, spill_dir_of
@@ -86,8 +86,7 @@ class WarehouseResource(dg.ConfigurableResource):
                 con.execute(f"CREATE TABLE quality_copy.audit.{table} AS SELECT * FROM audit.{table}")
         finally:
             con.execute("DETACH quality_copy")
-        fsync(staged)
-        os.replace(staged, target)
+        replace_durably(staged, target)
         return target
 
 

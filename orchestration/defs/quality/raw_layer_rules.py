@@ -11,6 +11,7 @@ from datetime import date
 import duckdb
 
 from ingestion.contract import AGENTS, CALLS, EVALUATIONS, EXTRACTS, SCHEDULES, SESSIONS, SURVEYS, Extract
+from orchestration.lib.months import month_after
 from orchestration.lib.quality import CheckOutcome
 
 EXAMPLE_ROWS = 5
@@ -121,16 +122,17 @@ def _telephony_months(con) -> list[date]:
     ]
 
 
-def required_extracts_present(con: duckdb.DuckDBPyConnection, months: list[date]) -> list[CheckOutcome]:
+def required_extracts_present(
+    con: duckdb.DuckDBPyConnection, months: list[date], shifts: dict[date, int]
+) -> list[CheckOutcome]:
     """Every month worked has its schedules and a roster snapshot dated on or before its last day."""
-    shifts = _shifts_by_month(con)
     snapshot_dates = [
         day for (day,) in con.execute("SELECT DISTINCT _file_date FROM raw.agents WHERE _file_date IS NOT NULL").fetchall()
     ]
     outcomes = []
     for month in months:
         schedules = shifts.get(month, 0)
-        snapshots = sum(day < _next_month(month) for day in snapshot_dates)
+        snapshots = sum(day < month_after(month) for day in snapshot_dates)
         outcomes.append(CheckOutcome(
             "required_extract_present", SCHEDULES.raw_table, "blocking", schedules > 0, month, schedules,
             f"{schedules:,} scheduled shifts" if schedules else f"no schedules for {month:%Y-%m}, a month with telephony data",
@@ -147,10 +149,6 @@ def _shifts_by_month(con) -> dict[date, int]:
     return dict(
         con.execute("SELECT CAST(date_trunc('month', shift_date) AS DATE), count(*) FROM raw.schedules GROUP BY 1").fetchall()
     )
-
-
-def _next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def daily_files_complete(con: duckdb.DuckDBPyConnection, extract: Extract) -> list[CheckOutcome]:
@@ -233,17 +231,18 @@ def references_known_calls(con: duckdb.DuckDBPyConnection, extract: Extract) -> 
     ]
 
 
-def next_month_schedules_published(con: duckdb.DuckDBPyConnection, months: list[date], due_day: int) -> list[CheckOutcome]:
+def next_month_schedules_published(
+    con: duckdb.DuckDBPyConnection, months: list[date], shifts_by_month: dict[date, int], due_day: int
+) -> list[CheckOutcome]:
     """Warning: the data reaches past the due day of a month and next month has no schedules yet."""
     (data_end,) = con.execute("SELECT max(CAST(enqueued_at AS DATE)) FROM raw.calls").fetchall()[0]
     if data_end is None:
         return []
-    shifts_by_month = _shifts_by_month(con)
     outcomes = []
     for month in months:
         if data_end <= month.replace(day=due_day):
             continue
-        next_month = _next_month(month)
+        next_month = month_after(month)
         shifts = shifts_by_month.get(next_month, 0)
         outcomes.append(CheckOutcome(
             "next_month_schedules_published", SCHEDULES.raw_table, "warning", shifts > 0, month, shifts,
@@ -261,11 +260,11 @@ def raw_layer_outcomes(con: duckdb.DuckDBPyConnection, quarantine_limit: float, 
         outcomes += quarantine_within_limit(con, extract, quarantine_limit)
         if extract.period == "day" and not extract.snapshot:
             outcomes += daily_files_complete(con, extract)
-    months_worked = _telephony_months(con)
-    outcomes += required_extracts_present(con, months_worked)
+    months_worked, shifts = _telephony_months(con), _shifts_by_month(con)
+    outcomes += required_extracts_present(con, months_worked, shifts)
     for extract in (CALLS, SESSIONS):
         outcomes += agents_on_roster(con, extract)
     for extract in (EVALUATIONS, SURVEYS):
         outcomes += references_known_calls(con, extract)
-    outcomes += next_month_schedules_published(con, months_worked, schedules_due_day)
+    outcomes += next_month_schedules_published(con, months_worked, shifts, schedules_due_day)
     return outcomes

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 import duckdb
 
 from ingestion.contract import EXTRACTS
+from orchestration.lib.months import month_after, month_before
 
 NOTHING_CHANGED = date(9999, 1, 1)
 """recompute_from when no extract changed: incremental models keep every row."""
@@ -59,16 +60,8 @@ class RebuildPlan:
         if self.recompute_from == NOTHING_CHANGED:
             return "no extract changed since the last build: incremental models keep every month"
         if self.recompute_until:
-            return f"backfill: recomputing {self.recompute_from:%Y-%m} to {_month_before(self.recompute_until):%Y-%m}"
+            return f"backfill: recomputing {self.recompute_from:%Y-%m} to {month_before(self.recompute_until):%Y-%m}"
         return f"recomputing months from {self.recompute_from:%Y-%m} on, days from {self.first_recomputed_day:%Y-%m-%d} on"
-
-
-def _month_before(day: date) -> date:
-    return (day - timedelta(days=1)).replace(day=1)
-
-
-def _month_after(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def plan_rebuild(con: duckdb.DuckDBPyConnection, transform_version: str, repeat_window_hours: float) -> RebuildPlan:
@@ -117,7 +110,7 @@ def plan_backfill(con: duckdb.DuckDBPyConnection, transform_version: str, first_
     last = _last_build(con)
     if last is None or last[0] != transform_version:
         return RebuildPlan(True, None, _max_load_id(con))
-    return RebuildPlan(False, first_month, last[1], _month_after(last_month))
+    return RebuildPlan(False, first_month, last[1], month_after(last_month))
 
 
 def _last_build(con: duckdb.DuckDBPyConnection) -> tuple[str, int] | None:

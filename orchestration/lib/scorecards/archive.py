@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from orchestration.lib.durability import fsync
+from orchestration.lib.durability import fsync, replace_durably
 
 MANIFEST = "manifest.json"
 ROWS_FILE = "scorecards.json"
@@ -110,6 +110,4 @@ def write_json_atomically(path: Path, content: Any) -> None:
     """Write beside, flush to disk, then rename over: a reader sees the old file or the new one, whole."""
     staged = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     staged.write_text(json.dumps(content, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-    fsync(staged)
-    os.replace(staged, path)
-    fsync(path.parent)
+    replace_durably(staged, path)
