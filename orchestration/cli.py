@@ -112,6 +112,9 @@ def backfill(first_month: str, last_month: str, landing: Path | None, warehouse:
 def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | None = None) -> None:
     """Run a job of the definitions through Dagster, report it, and exit with the gate's verdict."""
     click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
+    from orchestration.lib.without_dbt_core import keep_dbt_core_out
+
+    keep_dbt_core_out()
     from dagster import DagsterInstance
 
     from orchestration.lib.abandoned_runs import release_abandoned_runs, run_tags

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from dagster_dbt import DbtProject
 
+from orchestration.defs.transformation.dbt_command import DbtCommand
 from orchestration.lib.policy import dbt_vars, load_policy
 from orchestration.lib.settings import REPO_ROOT, Settings, dbt_environment
 
@@ -50,13 +52,12 @@ def _transform_version() -> str:
 transform_version = _transform_version()
 
 
+PARSE_ARGS = ["--quiet", "parse", "--vars", policy_vars]
+
+
 def dbt_project_with_target(target_path: Path) -> DbtProject:
     """The project, its artifacts (manifest, partial parse) in `target_path`."""
-    return DbtProject(
-        project_dir=DBT_PROJECT_DIR,
-        target_path=target_path,
-        prepare_project_cli_args=["--quiet", "parse", "--vars", policy_vars],
-    )
+    return DbtProject(project_dir=DBT_PROJECT_DIR, target_path=target_path, prepare_project_cli_args=PARSE_ARGS)
 
 
 dbt_project = dbt_project_with_target(DBT_PROJECT_DIR / "target")
@@ -75,10 +76,21 @@ def prepare_manifest(project: DbtProject) -> None:
     """
     stamp_file = manifest_stamp_file(project)
     stamp = _manifest_stamp()
-    if project.manifest_path.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
+
+    def parsed_from_this() -> bool:
+        return project.manifest_path.exists() and stamp_file.exists() and stamp_file.read_text() == stamp
+
+    if parsed_from_this():
         return
-    project.preparer.prepare(project)
-    stamp_file.write_text(stamp)
+    project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
+    # Every process that loads the definitions gets here: one parses, the others then find it done.
+    with open(project.manifest_path.with_name("ccw_manifest.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if parsed_from_this():
+            return
+        # dbt's own command, as the pipeline runs it: this process may run without dbt-core.
+        DbtCommand(project_dir=project).cli(PARSE_ARGS, target_path=project.target_path).wait()
+        stamp_file.write_text(stamp)
 
 
 def manifest_stamp_file(project: DbtProject) -> Path:
