@@ -156,8 +156,18 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
     report = RunReport.read(settings.working_warehouse, result.run_id)
-    print_run_summary(settings, result.run_id, result.success, time.monotonic() - started, report, dbt_log)
-    sys.exit(BLOCKED if report.blocked_by else 0 if result.success else 1)
+    published = published_in(result)
+    if result.success and not published:
+        # A run whose steps all succeeded can still have skipped publication, e.g. after an
+        # upstream asset produced nothing: reporting it as a success would leave stale numbers served.
+        click.echo("the run's steps succeeded but its publication step did not run: nothing was published", err=True)
+    print_run_summary(settings, result.run_id, result.success and published, time.monotonic() - started, report, dbt_log)
+    sys.exit(BLOCKED if report.blocked_by else 0 if result.success and published else 1)
+
+
+def published_in(result) -> bool:
+    """Whether the run (an `ExecuteInProcessResult`) materialized the published warehouse."""
+    return bool(result.asset_materializations_for_node("published_warehouse"))
 
 
 
