@@ -16,16 +16,12 @@ import click
 from dotenv import load_dotenv
 
 from ingestion.contract import EXTRACTS
+from orchestration.lib.months import months_later
 from orchestration.lib.settings import REPO_ROOT, SAMPLE_MARKER, Settings, SettingsError, hash_key_from_env_or_sample, prepare_environment
 
 
 BLOCKED = 2
 """Exit code of a run that a blocking data-quality check kept from publishing."""
-
-
-def _months_before(today: date, months: int) -> date:
-    index = today.year * 12 + today.month - 1 - months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _parse_month(value: str | None) -> date | None:
@@ -54,7 +50,7 @@ def generate(out_dir: Path, agents: int, teams: int, start: str | None, months: 
     """Write a sample centre's extracts, exactly per the extract contract."""
     from ingestion.sample import generate_centre
 
-    first_month = _parse_month(start) or _months_before(date.today(), 3)
+    first_month = _parse_month(start) or months_later(date.today(), -3)
     _clear_earlier_sample(out_dir)
     click.echo(f"generating {agents} agents in {teams} teams, {months} months from {first_month:%Y-%m} into {out_dir}")
     started = time.monotonic()
@@ -167,7 +163,9 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
 
 def published_in(result) -> bool:
     """Whether the run (an `ExecuteInProcessResult`) materialized the published warehouse."""
-    return bool(result.asset_materializations_for_node("published_warehouse"))
+    from orchestration.defs.publication.assets import published_warehouse
+
+    return any(event.asset_key == published_warehouse.key for event in result.get_asset_materialization_events())
 
 
 

@@ -12,7 +12,7 @@ import os
 import platform
 import shutil
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from orchestration.bench.baseline import compare_with_marts
@@ -24,6 +24,7 @@ from orchestration.bench.centre import (
 )
 from orchestration.bench.charts import chart_queries
 from orchestration.bench.measured import STAGES, Measured, run_measured
+from orchestration.lib.months import months_later
 
 TARGETS = {
     "full_build_seconds": 300,
@@ -49,7 +50,7 @@ def run_benchmark(
         "CCW_WAREHOUSE": str(warehouse),
     }
     last_day = centre.last_day
-    backfill_month = _month_in_the_middle(parameters)
+    backfill_month = months_later(parameters.start, parameters.months // 2)
 
     def pipeline(name: str, *arguments: str) -> Measured:
         progress(f"{name}: ccw {' '.join(arguments)}")
@@ -73,11 +74,6 @@ def run_benchmark(
     progress("chart queries: Superset on the published warehouse")
     charts = chart_queries(warehouse, progress)
     return _results(parameters, centre, memory_limit, full, daily, backfill, baseline, agreement, charts, last_day, month)
-
-
-def _month_in_the_middle(parameters: CentreParameters) -> date:
-    index = parameters.start.year * 12 + parameters.start.month - 1 + parameters.months // 2
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _results(parameters, centre: Centre, memory_limit, full, daily, backfill, baseline, agreement, charts, last_day, month) -> dict:

@@ -3,6 +3,7 @@
 import dagster as dg
 
 from orchestration.cli import published_in
+from orchestration.defs.publication.assets import published_warehouse as pipeline_publication
 
 
 def _run(models_built: bool) -> dg.ExecuteInProcessResult:
@@ -12,7 +13,8 @@ def _run(models_built: bool) -> dg.ExecuteInProcessResult:
         if models_built:
             yield dg.Output(None)
 
-    @dg.asset(key=["published_warehouse"], deps=[models])
+    # The pipeline's publication asset, stood in for by one that needs no warehouse.
+    @dg.asset(key=pipeline_publication.key, deps=[models])
     def published_warehouse() -> None:
         return None
 

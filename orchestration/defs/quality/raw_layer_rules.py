@@ -123,7 +123,7 @@ def _telephony_months(con) -> list[date]:
 
 
 def required_extracts_present(
-    con: duckdb.DuckDBPyConnection, months: list[date], shifts: dict[date, int]
+    con: duckdb.DuckDBPyConnection, months: list[date], shifts_by_month: dict[date, int]
 ) -> list[CheckOutcome]:
     """Every month worked has its schedules and a roster snapshot dated on or before its last day."""
     snapshot_dates = [
@@ -131,7 +131,7 @@ def required_extracts_present(
     ]
     outcomes = []
     for month in months:
-        schedules = shifts.get(month, 0)
+        schedules = shifts_by_month.get(month, 0)
         snapshots = sum(day < month_after(month) for day in snapshot_dates)
         outcomes.append(CheckOutcome(
             "required_extract_present", SCHEDULES.raw_table, "blocking", schedules > 0, month, schedules,
@@ -260,11 +260,11 @@ def raw_layer_outcomes(con: duckdb.DuckDBPyConnection, quarantine_limit: float, 
         outcomes += quarantine_within_limit(con, extract, quarantine_limit)
         if extract.period == "day" and not extract.snapshot:
             outcomes += daily_files_complete(con, extract)
-    months_worked, shifts = _telephony_months(con), _shifts_by_month(con)
-    outcomes += required_extracts_present(con, months_worked, shifts)
+    months_worked, shifts_by_month = _telephony_months(con), _shifts_by_month(con)
+    outcomes += required_extracts_present(con, months_worked, shifts_by_month)
     for extract in (CALLS, SESSIONS):
         outcomes += agents_on_roster(con, extract)
     for extract in (EVALUATIONS, SURVEYS):
         outcomes += references_known_calls(con, extract)
-    outcomes += next_month_schedules_published(con, months_worked, shifts, schedules_due_day)
+    outcomes += next_month_schedules_published(con, months_worked, shifts_by_month, schedules_due_day)
     return outcomes

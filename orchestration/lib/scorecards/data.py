@@ -9,6 +9,8 @@ from typing import Any
 
 import duckdb
 
+from orchestration.lib.months import months_later
+
 TREND_MONTHS = 6
 NUMBER_DECIMALS = 6
 """The marts keep scores to six decimals: numbers are compared at that precision."""
@@ -83,7 +85,7 @@ def comparable(value: Any) -> Any:
 
 
 def _trends(con: duckdb.DuckDBPyConnection, month: date, agent_ids: list[str]) -> dict[str, tuple[tuple[date, float | None], ...]]:
-    months = [_shift(month, offset) for offset in range(1 - TREND_MONTHS, 1)]
+    months = [months_later(month, offset) for offset in range(1 - TREND_MONTHS, 1)]
     totals = {
         (agent_id, recorded_month): plain(total)
         for agent_id, recorded_month, total in con.execute(
@@ -95,8 +97,3 @@ def _trends(con: duckdb.DuckDBPyConnection, month: date, agent_ids: list[str]) -
         ).fetchall()
     }
     return {agent_id: tuple((m, totals.get((agent_id, m))) for m in months) for agent_id in agent_ids}
-
-
-def _shift(month: date, months: int) -> date:
-    index = month.year * 12 + month.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
