@@ -41,6 +41,7 @@ from great_expectations.data_context.types.resource_identifiers import (
 from great_expectations.datasource.fluent.interfaces import Batch
 from great_expectations.execution_engine import pandas_execution_engine
 
+from orchestration.lib import expectation_kwargs
 from orchestration.lib.settings import DATA_DIR, REPO_ROOT
 
 CONTEXT_DIR = REPO_ROOT / "expectations"
@@ -63,6 +64,7 @@ _COLUMN_ARGUMENTS = ("column", "column_list", "column_A", "column_B")
 # validation (0.6 s for a 200,000-row sample of the calls): a batch marker nothing reads, since the
 # gate records which loads or months each suite judged.
 pandas_execution_engine.HASH_THRESHOLD = 0
+expectation_kwargs.install()
 
 
 class UnknownSuite(LookupError):
@@ -229,11 +231,12 @@ def _read(con: duckdb.DuckDBPyConnection, table: str, columns: set[str]) -> pd.D
 
 
 def _checked_columns(suite: gx.ExpectationSuite) -> set[str]:
+    # An expectation builds its configuration anew on every access: once per expectation.
     return {
         name
-        for expectation in suite.expectations
+        for kwargs in (expectation.configuration.kwargs for expectation in suite.expectations)
         for argument in _COLUMN_ARGUMENTS
-        for name in _names(expectation.configuration.kwargs.get(argument))
+        for name in _names(kwargs.get(argument))
     }
 
 
