@@ -162,10 +162,29 @@ def validate_table(
     tables at once, call `build_data_docs` once at the end instead). A missing table raises DuckDB's
     CatalogException; a missing column is a blocking failure.
     """
+    frame = read_for_suite(con, table, suite_name)
+    return validate_frame(frame, table, suite_name, build_docs=build_docs, results_dir=results_dir, docs_dir=docs_dir)
+
+
+def read_for_suite(con: duckdb.DuckDBPyConnection, table: str, suite_name: str) -> pd.DataFrame:
+    """The columns of `table` that the suite `suite_name` looks at, as `validate_frame` takes them."""
+    suite = load_suite(suite_name)
+    return _read(con, table, {*_checked_columns(suite), *suite.meta.get("row_id_columns", [])})
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    table: str,
+    suite_name: str,
+    *,
+    build_docs: bool = False,
+    results_dir: Path = DQ_RESULTS_DIR,
+    docs_dir: Path = DQ_DOCS_DIR,
+) -> SuiteOutcome:
+    """`validate_table` on the rows `read_for_suite` read from `table`: Python's work only, no database."""
     _check_known(suite_name)
     context = _context(results_dir, docs_dir)
     suite = context.suites.get(suite_name)
-    frame = _read(con, table, {*_checked_columns(suite), *suite.meta.get("row_id_columns", [])})
     row_id_columns = [column for column in suite.meta.get("row_id_columns", []) if column in frame.columns]
 
     batch = (

@@ -457,12 +457,20 @@ def test_a_raw_table_is_validated_on_the_loads_its_suite_has_not_passed_until_th
 
 def test_a_mart_is_validated_on_the_months_rebuilt_since_its_suite_passed_them_until_they_pass(baseline_warehouse):
     """The baseline run passed every month; one is forgotten, as a build that recomputes it does."""
-    from orchestration.defs.quality.checks import mart_expectation_outcome
+    from orchestration.defs.quality.checks import MARTS, mart_expectation_outcomes
     from orchestration.lib.validated_months import forget_recomputed_months
 
     warehouse = baseline_warehouse
+
+    def mart_expectation_outcome(con, mart: str, run_id: str):
+        """The mart's outcome of a mart gate: the suites run side by side, every mart's judged."""
+        outcomes = mart_expectation_outcomes(con, warehouse, run_id)
+        assert {outcome.asset for outcome in outcomes} == {f"marts.{name}" for name in MARTS}
+        assert not any(outcome.blocks for outcome in outcomes if outcome.asset != f"marts.{mart}"), outcomes
+        return next(outcome for outcome in outcomes if outcome.asset == f"marts.{mart}")
+
     with warehouse.connect() as con:
-        untouched = mart_expectation_outcome(con, "fct_agent_monthly", warehouse, "rerun")
+        untouched = mart_expectation_outcome(con, "fct_agent_monthly", "rerun")
         assert untouched.passed and "no month rebuilt since the suite passed every month" in untouched.details
         forget_recomputed_months(con, AUGUST, date(2026, 9, 1))
         con.execute(
@@ -476,13 +484,13 @@ def test_a_mart_is_validated_on_the_months_rebuilt_since_its_suite_passed_them_u
             ).fetchall()
 
         for attempt in ("first", "second"):
-            blocked = mart_expectation_outcome(con, "fct_agent_monthly", warehouse, attempt)
+            blocked = mart_expectation_outcome(con, "fct_agent_monthly", attempt)
             assert blocked.blocks, blocked
             assert "of 1 month(s) rebuilt (2026-08)" in blocked.details and "fcr_rate" in blocked.details
             assert validations_of_august() == []
 
         con.execute("UPDATE marts.fct_agent_monthly SET fcr_rate = 1 WHERE fcr_rate > 1")
-        passed = mart_expectation_outcome(con, "fct_agent_monthly", warehouse, "mended")
+        passed = mart_expectation_outcome(con, "fct_agent_monthly", "mended")
         (rows_of_august,) = con.execute("SELECT count(*) FROM marts.fct_agent_monthly WHERE month = ?", [AUGUST]).fetchall()[0]
         assert validations_of_august() == [("mended",)]
 

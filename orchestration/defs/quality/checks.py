@@ -11,6 +11,8 @@ dashboard read.
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -20,7 +22,17 @@ from ingestion.contract import EXTRACTS, Extract
 from ingestion.schema import create_schemas
 from orchestration.defs.quality.raw_layer_rules import raw_layer_outcomes
 from orchestration.defs.transformation.project import policy
-from orchestration.lib.expectations import ExpectationFailure, build_data_docs, suite_digest, suite_name_for, validate_table
+from orchestration.lib.expectations import (
+    ExpectationFailure,
+    SuiteOutcome,
+    build_data_docs,
+    read_for_suite,
+    suite_digest,
+    suite_name_for,
+    validate_frame,
+    validate_table,
+)
+from orchestration.lib.forked import Forked
 from orchestration.lib.quality import CheckOutcome, record
 from orchestration.lib.validated_loads import loads_condition, mark_validated, pending_loads
 from orchestration.lib.validated_months import mark_validated_months, months_condition, pending_months
@@ -95,7 +107,7 @@ def marts_gate(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResou
     quality_dir = Path(warehouse.quality_dir)
     with ThreadPoolExecutor(max_workers=1) as pool, warehouse.connect() as con:
         create_schemas(con)
-        outcomes = [mart_expectation_outcome(con, mart, warehouse, context.run.run_id) for mart in MARTS]
+        outcomes = mart_expectation_outcomes(con, warehouse, context.run.run_id)
         outcomes += qa_weekly_coverage(con, policy.get("quality.weekly_minimum_evaluations"))
         # Every result is written: the Data Docs (Python's work) are built while DuckDB records the
         # outcomes, copies the audit tables and checkpoints.
@@ -114,7 +126,7 @@ def raw_expectation_outcome(
     digest = suite_digest(suite_name_for(table))
     loads = pending_loads(con, extract.name, digest)
     if not loads:
-        return _nothing_pending(con, table, warehouse, "no rows loaded since the suite passed every load")
+        return _nothing_pending(con, table, "no rows loaded since the suite passed every load") or expectation_outcome(con, table, warehouse)
     outcome = expectation_outcome(
         con, table, warehouse,
         where=loads_condition(extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
@@ -124,32 +136,107 @@ def raw_expectation_outcome(
     return outcome
 
 
-def mart_expectation_outcome(
-    con: duckdb.DuckDBPyConnection, mart: str, warehouse: WarehouseResource, run_id: str
-) -> CheckOutcome:
-    """The mart's suite on the months it has not passed since a build last recomputed them."""
+@dataclass(frozen=True)
+class SuiteRun:
+    """A table's suite on some of its rows, planned on the warehouse's connection."""
+
+    table: str
+    rows: str
+    """What is validated: the table, or a view of the rows to validate."""
+    count: int
+    """The rows to validate, before any sampling."""
+    rows_described: str
+
+    @property
+    def suite_name(self) -> str:
+        return suite_name_for(self.table)
+
+    def outcome(self, validated: SuiteOutcome) -> CheckOutcome:
+        failures = validated.blocking_failures or validated.warning_failures
+        sampled = f"sampled of {self.count:,}" if self.count > SAMPLE_ROWS else ""
+        scope = " ".join(filter(None, [f"{validated.row_count:,} rows", sampled, self.rows_described]))
+        return CheckOutcome(
+            EXPECTATIONS,
+            self.table,
+            "blocking" if validated.blocking_failures else "warning",
+            passed=not failures,
+            observed_value=len(failures),
+            details=(
+                f"{len(failures)} expectation(s) failed on {scope}: " + "; ".join(_describe(f) for f in failures[:5])
+                if failures else f"{validated.evaluated} expectations met on {scope}"
+            ),
+            examples=[_example(f) for f in failures[:5]],
+        )
+
+
+@dataclass(frozen=True)
+class MartRun:
+    run: SuiteRun
+    months: list[date] | None
+    """The months judged, marked once they pass; None for a table rebuilt whole every run."""
+    digest: str
+
+
+def mart_expectation_outcomes(con: duckdb.DuckDBPyConnection, warehouse: WarehouseResource, run_id: str) -> list[CheckOutcome]:
+    """Each mart's suite on the months it has not passed since a build last recomputed them."""
+    planned = {mart: _plan_mart(con, mart) for mart in MARTS}
+    runs = {mart: plan.run for mart, plan in planned.items() if isinstance(plan, MartRun)}
+    validated = _validate_side_by_side(con, runs, warehouse)
+    outcomes = []
+    for mart, plan in planned.items():
+        if isinstance(plan, MartRun):
+            outcome = plan.run.outcome(validated[mart])
+            if plan.months and not outcome.blocks:
+                mark_validated_months(con, mart, plan.months, plan.digest, run_id)
+            plan = outcome
+        outcomes.append(plan)
+    return outcomes
+
+
+def _plan_mart(con: duckdb.DuckDBPyConnection, mart: str) -> MartRun | CheckOutcome:
     table, date_column = f"marts.{mart}", MARTS[mart]
-    if date_column is None:
-        return expectation_outcome(con, table, warehouse)
     digest = suite_digest(suite_name_for(table))
+    if date_column is None:
+        return MartRun(plan_suite_run(con, table), None, digest)
     months = pending_months(con, mart, date_column, digest)
     if not months:
-        return _nothing_pending(con, table, warehouse, "no month rebuilt since the suite passed every month")
+        return _nothing_pending(con, table, "no month rebuilt since the suite passed every month") or MartRun(
+            plan_suite_run(con, table), None, digest
+        )
     described = f"{months[0]:%Y-%m}" if len(months) == 1 else f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}"
-    outcome = expectation_outcome(
-        con, table, warehouse,
-        where=months_condition(date_column, months), rows_described=f"of {len(months)} month(s) rebuilt ({described})",
+    run = plan_suite_run(
+        con, table, where=months_condition(date_column, months), rows_described=f"of {len(months)} month(s) rebuilt ({described})"
     )
-    if not outcome.blocks:
-        mark_validated_months(con, mart, months, digest, run_id)
-    return outcome
+    return MartRun(run, months, digest)
 
 
-def _nothing_pending(con: duckdb.DuckDBPyConnection, table: str, warehouse: WarehouseResource, why: str) -> CheckOutcome:
+def _validate_side_by_side(
+    con: duckdb.DuckDBPyConnection, runs: dict[str, SuiteRun], warehouse: WarehouseResource
+) -> dict[str, SuiteOutcome]:
+    """The suites on two cores: Python validates one table at a time, and a daily run waits for it.
+
+    The table with the most rows is read and validated in this process, while a child forked once
+    the others are read validates them (the child never touches the connection).
+    """
+    if not runs:
+        return {}
+    largest = max(runs, key=lambda key: runs[key].count)
+    others = [key for key in runs if key != largest]
+    frames = {key: read_for_suite(con, runs[key].rows, runs[key].suite_name) for key in others}
+    dirs = _quality_dirs(warehouse)
+    elsewhere = Forked(lambda key: validate_frame(frames[key], runs[key].rows, runs[key].suite_name, **dirs), others) if others else None
+    validated = {largest: validate_table(con, runs[largest].rows, runs[largest].suite_name, **dirs)}
+    if elsewhere:
+        validated.update(zip(others, elsewhere.results()))
+    return validated
+
+
+def _nothing_pending(con: duckdb.DuckDBPyConnection, table: str, why: str) -> CheckOutcome | None:
+    """Passed when no rows wait for the suite; None for an empty table, which is validated as it is
+    (its row-count expectation is what reports it)."""
     (held,) = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]
     if not held:
-        # An empty table is validated as it is: its row-count expectation is what reports it.
-        return expectation_outcome(con, table, warehouse)
+        return None
     return CheckOutcome(EXPECTATIONS, table, "blocking", passed=True, observed_value=0, details=f"{why} ({held:,} rows)")
 
 
@@ -162,27 +249,19 @@ def expectation_outcome(
     rows_described: str = "",
 ) -> CheckOutcome:
     """The table's Great Expectations suite on its rows (those matching `where`), sampled when many."""
-    suite_name = suite_name_for(table)
+    run = plan_suite_run(con, table, where=where, rows_described=rows_described)
+    return run.outcome(validate_table(con, run.rows, run.suite_name, **_quality_dirs(warehouse)))
+
+
+def plan_suite_run(con: duckdb.DuckDBPyConnection, table: str, *, where: str | None = None, rows_described: str = "") -> SuiteRun:
     (count,) = con.execute(f"SELECT count(*) FROM {table} WHERE {where or 'true'}").fetchall()[0]
-    validated = table if count <= SAMPLE_ROWS and where is None else _rows_to_validate(con, table, suite_name, where or "true", count)
-    outcome = validate_table(
-        con, validated, suite_name,
-        results_dir=Path(warehouse.quality_dir) / "results", docs_dir=Path(warehouse.quality_dir) / "docs",
-    )
-    failures = outcome.blocking_failures or outcome.warning_failures
-    scope = " ".join(filter(None, [f"{outcome.row_count:,} rows", f"sampled of {count:,}" if count > SAMPLE_ROWS else "", rows_described]))
-    return CheckOutcome(
-        EXPECTATIONS,
-        table,
-        "blocking" if outcome.blocking_failures else "warning",
-        passed=not failures,
-        observed_value=len(failures),
-        details=(
-            f"{len(failures)} expectation(s) failed on {scope}: " + "; ".join(_describe(f) for f in failures[:5])
-            if failures else f"{outcome.evaluated} expectations met on {scope}"
-        ),
-        examples=[_example(f) for f in failures[:5]],
-    )
+    whole = count <= SAMPLE_ROWS and where is None
+    rows = table if whole else _rows_to_validate(con, table, suite_name_for(table), where or "true", count)
+    return SuiteRun(table, rows, count, rows_described)
+
+
+def _quality_dirs(warehouse: WarehouseResource) -> dict[str, Path]:
+    return {"results_dir": Path(warehouse.quality_dir) / "results", "docs_dir": Path(warehouse.quality_dir) / "docs"}
 
 
 def _rows_to_validate(con: duckdb.DuckDBPyConnection, table: str, suite_name: str, where: str, count: int) -> str:
