@@ -107,6 +107,19 @@ def backfill(first_month: str, last_month: str, landing: Path | None, warehouse:
 
 def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | None = None) -> None:
     """Run a job of the definitions through Dagster, report it, and exit with the gate's verdict."""
+    from orchestration.lib.generations import restoring_in_background
+
+    # The file the last publication replaced becomes the working copy on the other core, while this
+    # one loads the definitions; the run's first write waits for it if it is not done.
+    restoring = restoring_in_background(settings.working_warehouse, settings.warehouse)
+    try:
+        _run_and_report(settings, job_name, backfill)
+    finally:
+        if restoring:
+            restoring.wait()
+
+
+def _run_and_report(settings: Settings, job_name: str, backfill: tuple[date, date] | None) -> None:
     click.echo("loading the pipeline definitions (validates the scoring policy, parses the dbt project)")
     from orchestration.lib.without_dbt_core import keep_dbt_core_out
 
@@ -151,7 +164,8 @@ def _execute(settings: Settings, job_name: str, backfill: tuple[date, date] | No
                 tags=tags | run_tags(),
                 run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
-    report = RunReport.read(settings.working_warehouse, result.run_id)
+    # A publication leaves no working copy until the next run's first write; the served file is the same.
+    report = RunReport.read(settings.working_warehouse if settings.working_warehouse.exists() else settings.warehouse, result.run_id)
     published = published_in(result)
     if result.success and not published:
         # A run whose steps all succeeded can still have skipped publication, e.g. after an

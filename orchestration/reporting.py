@@ -60,7 +60,8 @@ def print_run_summary(settings: Settings, run_id: str, success: bool, seconds: f
     state = "succeeded" if success else "FAILED: the published warehouse was left as it was"
     click.echo(f"run {run_id} {state} in {seconds:.0f} s")
     click.echo(f"  published warehouse : {settings.warehouse}")
-    click.echo(f"  working copy        : {settings.working_warehouse}")
+    if settings.working_warehouse.exists():
+        click.echo(f"  working copy        : {settings.working_warehouse}")
     click.echo("  quarantined rows    : audit.quarantine, load history: audit.load_log, checks: audit.dq_results")
     click.echo(f"  data-quality docs   : {settings.quality_dir / 'docs' / 'index.html'}")
     click.echo(f"  dbt output          : {dbt_log}")

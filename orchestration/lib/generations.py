@@ -2,10 +2,12 @@
 
 A daily run changes a few hundred megabytes of a warehouse of several gigabytes. Copying the whole
 working copy for every publication costs more than the run's SQL. Renaming it over the served file
-costs nothing, and the working copy is then rebuilt from the file it replaced by rewriting only the
-chunks that differ, for the price of reading both. The replaced file may only be rewritten when no
-reader still holds it: DuckDB locks every file it opens (a shared lock for read-only connections),
-so an exclusive lock taken once the file has no public name proves it is free.
+costs nothing; the replaced file is kept as the previous generation, and the next writer rebuilds
+its working copy from it by rewriting only the chunks that differ from the served file, for the
+price of reading both. `ccw run` has a process of its own do that while it loads its definitions,
+so no run waits for it. The previous generation may only be rewritten when no reader still holds
+it: DuckDB locks every file it opens (a shared lock for read-only connections), so an exclusive lock
+taken once the file has no public name proves it is free.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import fcntl
 import os
 import shutil
 import struct
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -24,27 +28,56 @@ CHUNK_BYTES = 1 << 20
 """Chunks compared and rewritten as units: DuckDB writes 256 KiB blocks, a megabyte reads faster."""
 
 
-def publish_by_swapping(working: Path, published: Path, replaced: Path) -> int:
-    """Atomically serve `working` as `published`, and leave an equal working copy; the bytes written.
+def previous_generation(published: Path) -> Path:
+    """Where the file a publication replaced waits to become the next working copy."""
+    return published.with_name(f".{published.name}.previous")
 
-    `replaced` is a hidden name in the same folder for the file being replaced. A crash leaves either
-    the old or the new served file; at worst the working copy is missing, and the next connection
-    starts it again from the served file.
+
+def publish_by_swapping(working: Path, published: Path, staged: Path) -> int:
+    """Atomically serve `working` as `published`; the bytes written.
+
+    Swapping writes nothing: the working copy is renamed over the served file, whose file is kept as
+    the previous generation (see `restore_working_copy`). When it cannot swap, the working copy is
+    copied through `staged`, a hidden name in the same folder, and stays the working copy. A crash
+    leaves either the old or the new served file, and at worst no working copy.
     """
     if not _can_swap(working, published):
-        return _publish_by_copying(working, published, replaced)
+        return _copy_durably(working, published, staged)
     fsync(working)
-    replaced.unlink(missing_ok=True)
-    os.link(published, replaced)
+    previous = previous_generation(published)
+    previous.unlink(missing_ok=True)
+    os.link(published, previous)
     os.replace(working, published)
-    with _locked_if_free(replaced) as free:
-        if free:
-            written = rewrite_to_match(replaced, published)
-    if not free:
-        replaced.unlink()  # its readers keep their file
-        written = _copy(published, replaced)
-    replace_durably(replaced, working)
-    return written
+    fsync(published.parent)
+    return 0
+
+
+def restore_working_copy(working: Path, published: Path) -> int:
+    """Make sure there is a working copy, equal to the served file if one had to be made; the bytes written.
+
+    From the previous generation when nobody reads it, by rewriting the chunks that differ; else by
+    copying the served file. One process at a time: another one waits, then finds it done.
+    """
+    with _exclusive(working.with_name(f".{working.name}.lock")):
+        if working.exists() or not published.exists():
+            return 0
+        previous = previous_generation(published)
+        if previous.exists():
+            with _locked_if_free(previous) as free:
+                if free:
+                    written = rewrite_to_match(previous, published)
+            if free:
+                replace_durably(previous, working)
+                return written
+            previous.unlink()  # its readers keep their file
+        return _copy_durably(published, working, working.with_name(f".{working.name}.copying"))
+
+
+def restoring_in_background(working: Path, published: Path) -> subprocess.Popen | None:
+    """`restore_working_copy` in a process of its own, when there is work for it; the first writer waits for it."""
+    if working.exists() or not previous_generation(published).exists():
+        return None
+    return subprocess.Popen([sys.executable, "-m", __name__, str(working), str(published)])
 
 
 def rewrite_to_match(target: Path, source: Path) -> int:
@@ -69,15 +102,17 @@ def _can_swap(working: Path, published: Path) -> bool:
         return free
 
 
-def _publish_by_copying(working: Path, published: Path, staged: Path) -> int:
-    written = _copy(working, staged)
-    replace_durably(staged, published)
-    return written
-
-
-def _copy(source: Path, target: Path) -> int:
-    shutil.copyfile(source, target)
+def _copy_durably(source: Path, target: Path, staged: Path) -> int:
+    shutil.copyfile(source, staged)
+    replace_durably(staged, target)
     return target.stat().st_size
+
+
+@contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    with open(lock_file, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 @contextmanager
@@ -99,3 +134,7 @@ def _locked_if_free(path: Path) -> Iterator[bool]:
             except OSError:
                 pass  # a reader holds it
         yield locked
+
+
+if __name__ == "__main__":
+    restore_working_copy(Path(sys.argv[1]), Path(sys.argv[2]))

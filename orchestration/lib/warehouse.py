@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -12,7 +11,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.lib.durability import replace_durably
-from orchestration.lib.generations import publish_by_swapping
+from orchestration.lib.generations import publish_by_swapping, restore_working_copy
 from orchestration.lib.processes import process_alive
 from orchestration.lib.settings import DEFAULT_DUCKDB_MEMORY_LIMIT, dbt_environment, spill_dir_of
 
@@ -43,12 +42,10 @@ class WarehouseResource(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A write connection to the working copy, started from the published file if there is none."""
+        """A write connection to the working copy, made equal to the published file if there is none."""
         working = Path(self.working_path)
-        published = Path(self.published_path)
         working.parent.mkdir(parents=True, exist_ok=True)
-        if not working.exists() and published.exists():
-            shutil.copyfile(published, working)
+        restore_working_copy(working, Path(self.published_path))
         con = duckdb.connect(str(working), config=self.duckdb_config())
         try:
             yield con
@@ -60,8 +57,8 @@ class WarehouseResource(dg.ConfigurableResource):
         """Atomically replace the published file with the working copy; the bytes this wrote.
 
         Readers holding the old file keep reading it; the next connection sees the new one. The
-        working copy itself becomes the published file, and the file it replaced, once nobody reads
-        it, becomes the next working copy by rewriting only its chunks that differ.
+        working copy itself becomes the published file, and the file it replaced becomes the next
+        working copy when a writer next connects (see `orchestration.lib.generations`).
         """
         working = Path(self.working_path)
         published = Path(self.published_path)

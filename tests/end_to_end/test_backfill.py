@@ -10,6 +10,7 @@ import duckdb
 import pytest
 from dagster_graphql_client import DagsterUi
 
+from orchestration.lib.generations import restore_working_copy
 from orchestration.lib.ports import free_port
 from orchestration.lib.processes import stop_process_group
 
@@ -51,7 +52,9 @@ def centre(tmp_path_factory):
     run = ccw("run", *where, env=env)
     built = {month: monthly(warehouse, month) for month in ("2026-06", "2026-08")}
     # Drift that only a recomputation repairs, in June and in August of the working copy.
-    with duckdb.connect(str(root / "warehouse.working.duckdb")) as con:
+    working = root / "warehouse.working.duckdb"
+    restore_working_copy(working, warehouse)
+    with duckdb.connect(str(working)) as con:
         con.execute("UPDATE marts.fct_agent_monthly SET aht_seconds = aht_seconds + 1000 WHERE month IN ('2026-06-01', '2026-08-01')")
     first = ccw("backfill", "--from", "2026-06", "--to", "2026-06", *where, env=env)
     after_first = all_marts(warehouse)
@@ -120,6 +123,7 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
     """The backfill a data engineer launches in the UI, through the UI's own API, webserver and daemon."""
     published = {month: monthly(centre["warehouse"], month) for month in ("2026-06", "2026-07")}
     working = centre["warehouse"].with_name("warehouse.working.duckdb")
+    restore_working_copy(working, centre["warehouse"])  # the backfills before published theirs
     with duckdb.connect(str(working)) as con:
         con.execute("UPDATE marts.fct_agent_monthly SET aht_seconds = aht_seconds + 1000 WHERE month IN ('2026-06-01', '2026-07-01')")
     env = centre["env"] | {"CCW_LANDING_DIR": centre["where"][1], "CCW_WAREHOUSE": centre["where"][3]}
@@ -140,4 +144,5 @@ def test_a_range_picked_in_dagsters_ui_is_one_run_of_exactly_those_months(centre
     assert (tags["dagster/asset_partition_range_start"], tags["dagster/asset_partition_range_end"]) == ("2026-07-01", "2026-08-01")
     assert monthly(centre["warehouse"], "2026-07") == published["2026-07"], "July recomputed and published"
     june = [(agent, calls, None if aht is None else aht + 1000) for agent, calls, aht in published["2026-06"]]
-    assert monthly(working, "2026-06") == june, "June, outside the range, untouched"
+    # The working copy the backfill built is the published file now.
+    assert monthly(centre["warehouse"], "2026-06") == june, "June, outside the range, untouched"

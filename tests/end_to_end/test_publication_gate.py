@@ -184,7 +184,9 @@ class Workspace:
                 shutil.copyfile(source, self.landing / relative)
 
     def query(self, sql: str, params: list | None = None, *, published: bool = False) -> list[tuple]:
-        with duckdb.connect(str(self.warehouse if published else self.working), read_only=True) as con:
+        # A run that published left no working copy: it became the published file.
+        path = self.warehouse if published or not self.working.exists() else self.working
+        with duckdb.connect(str(path), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib.generations import previous_generation, restore_working_copy, restoring_in_background
 from orchestration.lib.warehouse import WarehouseResource
 
 
@@ -38,31 +39,43 @@ def served_day(path: Path) -> int:
         return con.execute("SELECT day FROM served.today").fetchone()[0]
 
 
-def test_every_publication_serves_the_working_copy_and_leaves_an_equal_one(warehouse):
+def day_of(path: Path) -> int:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("SELECT day FROM today").fetchone()[0]
+
+
+def test_every_publication_serves_the_working_copy_and_the_next_write_starts_from_an_equal_one(warehouse):
     published, working = Path(warehouse.published_path), Path(warehouse.working_path)
     for day in range(1, 5):
         build_day(warehouse, day)
         written = warehouse.publish()
-        assert 0 < written <= published.stat().st_size
+        # Nothing served yet: the first publication copies; the next ones rename the working copy.
+        assert written == (published.stat().st_size if day == 1 else 0)
+        assert served_day(published) == day
+        restore_working_copy(working, published)
         assert published.read_bytes() == working.read_bytes()
         assert not published.samefile(working)
-        assert served_day(published) == day
-    assert sorted(path.name for path in published.parent.iterdir() if path.is_file()) == sorted([working.name, published.name])
+    assert sorted(path.name for path in published.parent.iterdir() if path.is_file()) == sorted(
+        [working.name, published.name, f".{working.name}.lock"]
+    )
 
 
 def test_a_day_of_changes_writes_a_fraction_of_the_warehouse(warehouse):
-    published = Path(warehouse.published_path)
+    published, working = Path(warehouse.published_path), Path(warehouse.working_path)
     build_day(warehouse, 1)
     first = warehouse.publish()
     build_day(warehouse, 2)
-    second = warehouse.publish()
+    assert warehouse.publish() == 0
+    assert not working.exists() and previous_generation(published).exists()
+    second = restore_working_copy(working, published)
     size = published.stat().st_size
     assert first == size  # nothing served yet: a whole copy
     assert 0 < second < size / 4
+    assert not previous_generation(published).exists()
 
 
 def test_a_reader_of_a_replaced_file_keeps_its_numbers_while_later_publications_go_on(warehouse):
-    published = Path(warehouse.published_path)
+    published, working = Path(warehouse.published_path), Path(warehouse.working_path)
     build_day(warehouse, 1)
     warehouse.publish()
 
@@ -72,16 +85,17 @@ def test_a_reader_of_a_replaced_file_keeps_its_numbers_while_later_publications_
         numbers = "SELECT (SELECT day FROM today), count(*), sum(call_id), sum(agent_id) FROM history"
         seen = reader.execute(numbers).fetchone()
         assert seen[:2] == (1, 3000000)
-        written = []
+        restored = []
         for day in (2, 3, 4):
             build_day(warehouse, day)
-            written.append(warehouse.publish())
+            warehouse.publish()
+            restored.append(restore_working_copy(working, published))
             assert served_day(published) == day
             assert os.pread(readers_file.fileno(), len(held) + 1, 0) == held, "the file a reader holds was rewritten"
             assert reader.execute(numbers).fetchone() == seen
-        # Day 2 found day 1's file held and copied the whole warehouse; the next ones swapped freely.
+        # Day 1's file was held: the working copy after day 2 was copied whole; the next ones rewritten.
         size = published.stat().st_size
-        assert written[0] == size and all(bytes_written < size / 4 for bytes_written in written[1:])
+        assert restored[0] == size and all(0 < bytes_written < size / 4 for bytes_written in restored[1:])
 
 
 def test_a_connection_left_on_the_working_copy_keeps_it_the_working_copy(warehouse):
@@ -98,15 +112,37 @@ def test_a_connection_left_on_the_working_copy_keeps_it_the_working_copy(warehou
     assert served_day(published) == 2
 
 
-def test_a_publication_killed_before_its_working_copy_was_back_starts_the_next_from_the_served_file(warehouse):
+def test_a_working_copy_rebuilt_halfway_or_lost_is_made_again_from_the_served_file(warehouse):
     published, working = Path(warehouse.published_path), Path(warehouse.working_path)
     build_day(warehouse, 1)
     warehouse.publish()
-    os.replace(working, published)  # served, and killed before the replaced file became the working copy
     build_day(warehouse, 2)
     warehouse.publish()
-    assert served_day(published) == 2
+    previous = previous_generation(published)
+    with open(previous, "r+b") as rewritten_halfway:  # killed while rewriting: its end still the old day's
+        rewritten_halfway.write(published.read_bytes()[: previous.stat().st_size // 2])
+    restore_working_copy(working, published)
     assert published.read_bytes() == working.read_bytes()
+    build_day(warehouse, 3)
+    assert day_of(working) == 3 and served_day(published) == 2
+
+    working.unlink()  # removed by hand, with no previous generation left
+    assert restore_working_copy(working, published) == published.stat().st_size
+    assert published.read_bytes() == working.read_bytes()
+
+
+def test_a_process_of_its_own_makes_the_working_copy_and_the_first_writer_waits_for_it(warehouse):
+    published, working = Path(warehouse.published_path), Path(warehouse.working_path)
+    build_day(warehouse, 1)
+    warehouse.publish()
+    assert restoring_in_background(working, published) is None  # the first publication copied
+    build_day(warehouse, 2)
+    warehouse.publish()
+    restoring = restoring_in_background(working, published)
+    build_day(warehouse, 3)
+    assert restoring.wait() == 0
+    assert day_of(working) == 3 and served_day(published) == 2
+    assert not previous_generation(published).exists()
 
 
 DASHBOARD_READER = """

@@ -27,5 +27,6 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: WarehouseR
     written = warehouse.publish()
     path = Path(warehouse.published_path)
     size = path.stat().st_size
-    context.log.info(f"published {path} ({written / 1e6:,.0f} of its {size / 1e6:,.0f} MB written)")
+    how = f"{written / 1e6:,.0f} MB copied" if written else "renamed into place"
+    context.log.info(f"published {path} ({size / 1e6:,.0f} MB, {how})")
     return dg.MaterializeResult(metadata={"path": str(path), "bytes": size, "bytes_written": written})
