@@ -126,7 +126,8 @@ def raw_expectation_outcome(
     digest = suite_digest(suite_name_for(table))
     loads = pending_loads(con, extract.name, digest)
     if not loads:
-        return _nothing_pending(con, table, "no rows loaded since the suite passed every load") or expectation_outcome(con, table, warehouse)
+        why = "no rows loaded since the suite passed every load"
+        return _nothing_pending(con, table, why) or expectation_outcome(con, table, warehouse)
     outcome = expectation_outcome(
         con, table, warehouse,
         where=loads_condition(extract.name, loads), rows_described=f"of {len(loads)} load(s) not validated before",
@@ -200,9 +201,8 @@ def _plan_mart(con: duckdb.DuckDBPyConnection, mart: str) -> MartRun | CheckOutc
         return MartRun(plan_suite_run(con, table), None, digest)
     months = pending_months(con, mart, date_column, digest)
     if not months:
-        return _nothing_pending(con, table, "no month rebuilt since the suite passed every month") or MartRun(
-            plan_suite_run(con, table), None, digest
-        )
+        why = "no month rebuilt since the suite passed every month"
+        return _nothing_pending(con, table, why) or MartRun(plan_suite_run(con, table), None, digest)
     described = f"{months[0]:%Y-%m}" if len(months) == 1 else f"{months[0]:%Y-%m} to {months[-1]:%Y-%m}"
     run = plan_suite_run(
         con, table, where=months_condition(date_column, months), rows_described=f"of {len(months)} month(s) rebuilt ({described})"
@@ -224,7 +224,11 @@ def _validate_side_by_side(
     others = [key for key in runs if key != largest]
     frames = {key: read_for_suite(con, runs[key].rows, runs[key].suite_name) for key in others}
     dirs = _quality_dirs(warehouse)
-    elsewhere = Forked(lambda key: validate_frame(frames[key], runs[key].rows, runs[key].suite_name, **dirs), others) if others else None
+
+    def validate_read(key: str) -> SuiteOutcome:
+        return validate_frame(frames[key], runs[key].rows, runs[key].suite_name, **dirs)
+
+    elsewhere = Forked(validate_read, others) if others else None
     validated = {largest: validate_table(con, runs[largest].rows, runs[largest].suite_name, **dirs)}
     if elsewhere:
         validated.update(zip(others, elsewhere.results()))
