@@ -333,6 +333,12 @@ def test_a_scheduled_agent_missing_from_every_roster_snapshot_breaks_a_mart_refe
     [(check_name, asset, severity, orphans, details)] = broken
     assert (asset, severity, orphans) == ("marts.fct_agent_daily", "blocking", str(shifts))
     assert f"- {check_name} on {asset}: {json.loads(details)['message']}" in result.stdout
+    # The data-quality dashboard sees the failed dbt test too.
+    with duckdb.connect(str(quality_file(workspace.warehouse)), read_only=True) as con:
+        published = con.execute(
+            "SELECT severity FROM audit.dq_results WHERE run_id = ? AND check_name = ? AND NOT passed", [run_id_of(result), check_name]
+        ).fetchall()
+    assert published == [("blocking",)]
 
 
 def test_scoring_weights_that_do_not_add_up_to_100_stop_the_run_before_anything_runs(workspace):

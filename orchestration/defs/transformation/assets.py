@@ -65,6 +65,9 @@ def ccw_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCommand, warehouse
         record(con, context.run.run_id, outcomes)
         if invocation.is_successful():
             record_build(con, context.run.run_id, transform_version, plan)
+        else:
+            # The run stops here: the data-quality dashboard must still see why.
+            warehouse.publish_quality(con)
     # Each invocation writes its own target folder; what it holds is recorded now.
     shutil.rmtree(invocation.target_path, ignore_errors=True)
     if not invocation.is_successful():
