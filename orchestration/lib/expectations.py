@@ -162,29 +162,39 @@ def validate_table(
     tables at once, call `build_data_docs` once at the end instead). A missing table raises DuckDB's
     CatalogException; a missing column is a blocking failure.
     """
-    frame = read_for_suite(con, table, suite_name)
-    return validate_frame(frame, table, suite_name, build_docs=build_docs, results_dir=results_dir, docs_dir=docs_dir)
+    return validate_read(read_for_suite(con, table, suite_name, results_dir=results_dir, docs_dir=docs_dir), build_docs=build_docs)
 
 
-def read_for_suite(con: duckdb.DuckDBPyConnection, table: str, suite_name: str) -> pd.DataFrame:
-    """The columns of `table` that the suite `suite_name` looks at, as `validate_frame` takes them."""
-    suite = load_suite(suite_name)
-    return _read(con, table, {*_checked_columns(suite), *suite.meta.get("row_id_columns", [])})
+@dataclass(frozen=True)
+class SuiteRead:
+    """A table's rows read for a suite, with the suite in the context that stores its result.
+
+    `validate_read` needs no database: a child forked after the read can validate it.
+    """
+
+    table: str
+    suite_name: str
+    frame: pd.DataFrame
+    context: EphemeralDataContext
+    suite: gx.ExpectationSuite
+    results_dir: Path
+    docs_dir: Path
 
 
-def validate_frame(
-    frame: pd.DataFrame,
-    table: str,
-    suite_name: str,
-    *,
-    build_docs: bool = False,
-    results_dir: Path = DQ_RESULTS_DIR,
-    docs_dir: Path = DQ_DOCS_DIR,
-) -> SuiteOutcome:
-    """`validate_table` on the rows `read_for_suite` read from `table`: Python's work only, no database."""
+def read_for_suite(
+    con: duckdb.DuckDBPyConnection, table: str, suite_name: str, *, results_dir: Path = DQ_RESULTS_DIR, docs_dir: Path = DQ_DOCS_DIR
+) -> SuiteRead:
+    """The columns of `table` that the suite `suite_name` looks at (GX copies the frame often)."""
     _check_known(suite_name)
     context = _context(results_dir, docs_dir)
     suite = context.suites.get(suite_name)
+    frame = _read(con, table, {*_checked_columns(suite), *suite.meta.get("row_id_columns", [])})
+    return SuiteRead(table, suite_name, frame, context, suite, results_dir, docs_dir)
+
+
+def validate_read(read: SuiteRead, *, build_docs: bool = False) -> SuiteOutcome:
+    """`validate_table`'s validation, of the rows `read_for_suite` read."""
+    table, suite_name, frame, context, suite = read.table, read.suite_name, read.frame, read.context, read.suite
     row_id_columns = [column for column in suite.meta.get("row_id_columns", []) if column in frame.columns]
 
     batch = (
@@ -199,9 +209,9 @@ def validate_frame(
     if row_id_columns:
         _locate_unexpected_rows(batch, suite_name, result, row_id_columns)
     result_key = _store(context, suite_name, result)
-    _keep_only(context, suite_name, result_key, results_dir)
+    _keep_only(context, suite_name, result_key, read.results_dir)
     if build_docs:
-        _rebuild_docs(context, docs_dir)
+        _rebuild_docs(context, read.docs_dir)
     return _outcome(suite_name, table, suite.meta.get("severity", BLOCKING), result, row_id_columns, len(frame))
 
 

@@ -29,7 +29,7 @@ from orchestration.lib.expectations import (
     read_for_suite,
     suite_digest,
     suite_name_for,
-    validate_frame,
+    validate_read,
     validate_table,
 )
 from orchestration.lib.forked import Forked
@@ -222,13 +222,9 @@ def _validate_side_by_side(
         return {}
     largest = max(runs, key=lambda key: runs[key].count)
     others = [key for key in runs if key != largest]
-    frames = {key: read_for_suite(con, runs[key].rows, runs[key].suite_name) for key in others}
     dirs = _quality_dirs(warehouse)
-
-    def validate_read(key: str) -> SuiteOutcome:
-        return validate_frame(frames[key], runs[key].rows, runs[key].suite_name, **dirs)
-
-    elsewhere = Forked(validate_read, others) if others else None
+    reads = [read_for_suite(con, runs[key].rows, runs[key].suite_name, **dirs) for key in others]
+    elsewhere = Forked(validate_read, reads) if reads else None
     validated = {largest: validate_table(con, runs[largest].rows, runs[largest].suite_name, **dirs)}
     if elsewhere:
         validated.update(zip(others, elsewhere.results()))
